@@ -1,0 +1,388 @@
+//! The team protocol: how a caller hands a region to the pool's workers and waits for them.
+//!
+//! ## State
+//! - `signal` (one `u64`): a region sequence number in the high bits and the team size in the low
+//!   [`TEAM_BITS`] bits. Team size 0 means "shut down". The caller bumps it to start a region.
+//! - `job`: the region's body, a type-erased pointer to a closure on the caller's stack. Written
+//!   by the caller only while no worker can read it (see below).
+//! - `remaining`: workers of the current region that have not finished yet.
+//! - one `sleeping` flag per worker, and a `caller_sleeping` flag with a mutex and condvar.
+//!
+//! ## A region
+//! 1. The caller (holding the pool's region lock, so there is one caller at a time) stores
+//!    `remaining = team - 1`, writes `job`, then bumps `signal` (SeqCst, a release). It unparks
+//!    each worker `1..team` whose `sleeping` flag it swaps from true to false.
+//! 2. A worker waiting for a new sequence number sees it (acquire). If its index is below the team
+//!    size it reads `job`, runs its share, and decrements `remaining`; the last one to finish wakes
+//!    the caller if `caller_sleeping` is set. Workers outside the team read nothing but `signal`.
+//! 3. The caller runs share 0 itself, then waits until `remaining == 0` (acquire), so every write
+//!    the workers made in the region is visible when it returns.
+//!
+//! `job` is never read while it is written: a worker reads it only after seeing the region's
+//! sequence number and before its decrement of `remaining`; the caller writes the next job only
+//! after seeing `remaining == 0`, which orders every read of the previous job before the write.
+//!
+//! ## Sleeping without lost wake-ups
+//! A waiting thread polls for a bounded budget ([`crate::wait`]), then sleeps. Both sleeps are the
+//! classic store-then-check pairing, all in SeqCst so that at least one side sees the other:
+//! - worker: `sleeping = true`, then re-read `signal`; park only if it is unchanged. Caller: bump
+//!   `signal`, then swap `sleeping` to false and unpark if it was true. Either the worker sees the
+//!   new region, or the caller sees the flag (and `unpark` before `park` is not lost: the thread
+//!   keeps the token).
+//! - caller: `caller_sleeping = true`, then, under the mutex, wait while `remaining != 0`. Last
+//!   worker: decrement `remaining`, then, if `caller_sleeping`, lock the mutex and notify. The
+//!   mutex makes the notify land after the caller's check or not be needed at all. A late notify
+//!   from a previous region only causes the next region's caller to re-check and wait again.
+//!
+//! The `loom` tests at the bottom model-check this protocol (start, finish, sleep and wake-up,
+//! shutdown) with real loom atomics.
+
+use crate::sync::{
+    thread, AtomicBool, AtomicU64, AtomicUsize, Condvar, Mutex, Ordering::*, Padded, RacyCell,
+};
+use crate::wait::Spin;
+
+/// Low bits of `signal` that hold the team size.
+const TEAM_BITS: u32 = 20;
+const TEAM_MASK: u64 = (1 << TEAM_BITS) - 1;
+/// The largest team the protocol can describe.
+pub(crate) const MAX_TEAM: usize = TEAM_MASK as usize;
+
+/// A type-erased region body: `run(data, thread)` runs thread `thread`'s share. It must not
+/// unwind (the team layer catches panics before they reach here).
+#[derive(Clone, Copy)]
+pub(crate) struct JobRef {
+    data: *const (),
+    run: unsafe fn(*const (), usize),
+}
+
+impl JobRef {
+    /// Erases `body`. The result may be run only while `body` is alive.
+    pub(crate) fn new<F: Fn(usize) + Sync>(body: &F) -> JobRef {
+        /// # Safety
+        /// `data` must point to a live `F`.
+        unsafe fn call<F: Fn(usize) + Sync>(data: *const (), thread: usize) {
+            // SAFETY: `data` was made from `&F` in `JobRef::new` and the dispatch protocol keeps
+            // the caller (who owns the `F`) waiting until every worker has run it.
+            let body = unsafe { &*(data as *const F) };
+            body(thread)
+        }
+        JobRef {
+            data: body as *const F as *const (),
+            run: call::<F>,
+        }
+    }
+
+    /// # Safety
+    /// The closure this was made from must still be alive.
+    pub(crate) unsafe fn run(self, thread: usize) {
+        // SAFETY: forwarded to the caller.
+        unsafe { (self.run)(self.data, thread) }
+    }
+
+    fn none() -> JobRef {
+        JobRef::new(&|_| {})
+    }
+}
+
+/// What a waiting worker was woken for.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Wake {
+    /// A region this worker is part of; run it, then call [`Dispatch::finish`].
+    Work { sequence: u64 },
+    /// A region without this worker.
+    NotInTeam { sequence: u64 },
+    /// The pool is shutting down.
+    Shutdown,
+}
+
+struct WorkerSlot {
+    sleeping: Padded<AtomicBool>,
+    thread: Mutex<Option<thread::Thread>>,
+}
+
+/// The protocol's state, shared by a pool's caller side and its workers.
+pub(crate) struct Dispatch {
+    signal: Padded<AtomicU64>,
+    remaining: Padded<AtomicUsize>,
+    job: RacyCell<JobRef>,
+    caller_sleeping: AtomicBool,
+    done_lock: Mutex<()>,
+    done: Condvar,
+    slots: Box<[WorkerSlot]>,
+}
+
+// SAFETY: `job` holds a pointer to a `Sync` closure; the protocol above orders every access to
+// it, and all other fields are atomics or locks.
+unsafe impl Sync for Dispatch {}
+// SAFETY: as above; nothing in `Dispatch` is tied to the thread that created it.
+unsafe impl Send for Dispatch {}
+
+impl Dispatch {
+    /// State for a pool with up to `workers` worker threads (indices `1..=workers`).
+    pub(crate) fn new(workers: usize) -> Dispatch {
+        Dispatch {
+            signal: Padded(AtomicU64::new(0)),
+            remaining: Padded(AtomicUsize::new(0)),
+            job: RacyCell::new(JobRef::none()),
+            caller_sleeping: AtomicBool::new(false),
+            done_lock: Mutex::new(()),
+            done: Condvar::new(),
+            slots: (0..workers)
+                .map(|_| WorkerSlot {
+                    sleeping: Padded(AtomicBool::new(false)),
+                    thread: Mutex::new(None),
+                })
+                .collect(),
+        }
+    }
+
+    /// Workers this dispatch has room for.
+    pub(crate) fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn slot(&self, worker: usize) -> &WorkerSlot {
+        &self.slots[worker - 1]
+    }
+
+    /// Called by worker `worker` (1-based) on its own thread before it first waits.
+    pub(crate) fn register_worker(&self, worker: usize) {
+        *self.slot(worker).thread.lock().unwrap() = Some(thread::current());
+    }
+
+    /// The sequence number now in force; a new worker starts waiting from it.
+    pub(crate) fn current_sequence(&self) -> u64 {
+        self.signal.load(Acquire) >> TEAM_BITS
+    }
+
+    /// Starts a region of `team` threads (2 ..= capacity + 1) running `job`.
+    ///
+    /// # Safety
+    /// Only one caller at a time; the closure behind `job` must stay alive until
+    /// [`Dispatch::wait_for_team`] returns.
+    pub(crate) unsafe fn start(&self, team: usize, job: JobRef) {
+        debug_assert!(team >= 2 && team <= self.capacity() + 1);
+        self.remaining.store(team - 1, Relaxed);
+        // SAFETY: the previous region's `wait_for_team` saw `remaining == 0`, after every read of
+        // the previous job; workers outside a team never read `job`.
+        unsafe { self.job.write(job) };
+        self.publish(team as u64);
+        for worker in 1..team {
+            self.wake(worker);
+        }
+    }
+
+    fn publish(&self, team: u64) {
+        let old = self.signal.load(Relaxed);
+        let next = ((old >> TEAM_BITS) + 1) << TEAM_BITS | team;
+        self.signal.store(next, SeqCst);
+    }
+
+    fn wake(&self, worker: usize) {
+        let slot = self.slot(worker);
+        if slot.sleeping.swap(false, SeqCst) {
+            if let Some(t) = slot.thread.lock().unwrap().as_ref() {
+                t.unpark();
+            }
+        }
+    }
+
+    /// Waits (spinning for `spin`, then sleeping) until every worker of the region has finished.
+    pub(crate) fn wait_for_team(&self, spin: Spin) {
+        for _ in 0..spin.polls {
+            if self.remaining.load(Acquire) == 0 {
+                return;
+            }
+            spin.pause();
+        }
+        self.caller_sleeping.store(true, SeqCst);
+        let mut guard = self.done_lock.lock().unwrap();
+        while self.remaining.load(SeqCst) != 0 {
+            guard = self.done.wait(guard).unwrap();
+        }
+        drop(guard);
+        self.caller_sleeping.store(false, Relaxed);
+    }
+
+    /// Worker `worker` waits for a sequence number other than `seen`, spinning for `spin` first.
+    pub(crate) fn wait_for_work(&self, worker: usize, seen: u64, spin: Spin) -> Wake {
+        for _ in 0..spin.polls {
+            if let Some(wake) = self.check(worker, seen, Acquire) {
+                return wake;
+            }
+            spin.pause();
+        }
+        let slot = self.slot(worker);
+        loop {
+            slot.sleeping.store(true, SeqCst);
+            if let Some(wake) = self.check(worker, seen, SeqCst) {
+                slot.sleeping.store(false, Relaxed);
+                return wake;
+            }
+            thread::park();
+        }
+    }
+
+    fn check(&self, worker: usize, seen: u64, order: crate::sync::Ordering) -> Option<Wake> {
+        let signal = self.signal.load(order);
+        let sequence = signal >> TEAM_BITS;
+        let team = (signal & TEAM_MASK) as usize;
+        if sequence == seen {
+            None
+        } else if team == 0 {
+            Some(Wake::Shutdown)
+        } else if worker < team {
+            Some(Wake::Work { sequence })
+        } else {
+            Some(Wake::NotInTeam { sequence })
+        }
+    }
+
+    /// Runs worker `worker`'s share of the region it was woken for.
+    ///
+    /// # Safety
+    /// Only after `wait_for_work` returned `Wake::Work` for this worker, once.
+    pub(crate) unsafe fn run_share(&self, worker: usize) {
+        // SAFETY: the caller cannot write `job` before this worker's `finish` (see the module
+        // docs), and the closure stays alive until then.
+        unsafe { self.job.read().run(worker) };
+    }
+
+    /// Worker side: this worker's share of the region is done.
+    pub(crate) fn finish(&self) {
+        if self.remaining.fetch_sub(1, SeqCst) == 1 && self.caller_sleeping.load(SeqCst) {
+            let _guard = self.done_lock.lock().unwrap();
+            self.done.notify_one();
+        }
+    }
+
+    /// Tells every worker to exit. No region may be running.
+    pub(crate) fn shutdown(&self) {
+        self.publish(0);
+        for worker in 1..=self.capacity() {
+            self.slot(worker).sleeping.store(false, SeqCst);
+            if let Some(t) = self.slot(worker).thread.lock().unwrap().as_ref() {
+                t.unpark();
+            }
+        }
+    }
+}
+
+/// The loop every worker thread runs until shutdown. `seen` is [`Dispatch::current_sequence`]
+/// read by the spawning thread while no region could start, so that a region published before the
+/// worker first looks is not mistaken for an old one.
+pub(crate) fn worker_loop(dispatch: &Dispatch, worker: usize, seen: u64, spin: impl Fn() -> Spin) {
+    dispatch.register_worker(worker);
+    let mut seen = seen;
+    let mut budget = spin();
+    loop {
+        match dispatch.wait_for_work(worker, seen, budget) {
+            Wake::Shutdown => return,
+            Wake::NotInTeam { sequence } => {
+                // Left out of the team: sleep at once rather than spin through regions of others.
+                seen = sequence;
+                budget = Spin {
+                    polls: 0,
+                    yielding: false,
+                };
+            }
+            Wake::Work { sequence } => {
+                seen = sequence;
+                // SAFETY: woken with `Work` for this sequence, run once.
+                unsafe { dispatch.run_share(worker) };
+                dispatch.finish();
+                budget = spin();
+            }
+        }
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use crate::sync::{Arc, AtomicUsize};
+
+    fn spin(polls: u64) -> Spin {
+        Spin {
+            polls,
+            yielding: false,
+        }
+    }
+
+    /// One caller, `workers` workers, `regions` regions: every share runs once per region, the
+    /// caller sees every worker's write, and shutdown ends every worker. Spin budgets of 0 and 1
+    /// drive both the polling and the sleeping paths.
+    fn model(workers: usize, regions: usize, polls: u64) {
+        loom::model(move || {
+            let dispatch = Arc::new(Dispatch::new(workers));
+            let handles: Vec<_> = (1..=workers)
+                .map(|w| {
+                    let d = dispatch.clone();
+                    thread::spawn(move || worker_loop(&d, w, 0, || spin(polls)))
+                })
+                .collect();
+            for _ in 0..regions {
+                let hits = AtomicUsize::new(0);
+                let body = |_t: usize| {
+                    hits.fetch_add(1, Relaxed);
+                };
+                let job = JobRef::new(&body);
+                // SAFETY: one caller; `body` outlives the wait below.
+                unsafe { dispatch.start(workers + 1, job) };
+                body(0);
+                dispatch.wait_for_team(spin(polls));
+                assert_eq!(hits.load(Relaxed), workers + 1);
+            }
+            dispatch.shutdown();
+            for h in handles {
+                h.join().unwrap();
+            }
+        });
+    }
+
+    #[test]
+    fn loom_one_worker_two_regions_sleeping() {
+        model(1, 2, 0);
+    }
+
+    #[test]
+    fn loom_one_worker_two_regions_spinning() {
+        model(1, 2, 1);
+    }
+
+    #[test]
+    fn loom_two_workers_one_region() {
+        model(2, 1, 0);
+    }
+
+    /// A region of a smaller team than the pool: the worker left out reads no job and is not
+    /// counted; the next region with the full team still completes.
+    #[test]
+    fn loom_worker_left_out_of_a_team() {
+        loom::model(|| {
+            let dispatch = Arc::new(Dispatch::new(2));
+            let handles: Vec<_> = (1..=2)
+                .map(|w| {
+                    let d = dispatch.clone();
+                    thread::spawn(move || worker_loop(&d, w, 0, || spin(0)))
+                })
+                .collect();
+            for team in [2, 3] {
+                let hits = AtomicUsize::new(0);
+                let body = |_t: usize| {
+                    hits.fetch_add(1, Relaxed);
+                };
+                // SAFETY: one caller; `body` outlives the wait.
+                unsafe { dispatch.start(team, JobRef::new(&body)) };
+                body(0);
+                dispatch.wait_for_team(spin(0));
+                assert_eq!(hits.load(Relaxed), team);
+            }
+            dispatch.shutdown();
+            for h in handles {
+                h.join().unwrap();
+            }
+        });
+    }
+}
