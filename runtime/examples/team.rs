@@ -10,10 +10,20 @@ fn main() {
         .schedule(Schedule::StaticChunked(1))
         .map(|_| parfor::thread_num())
         .collect();
-    println!("team of {}: thread numbers {:?}", parfor::max_threads(), team);
+    println!(
+        "team of {}: thread numbers {:?}",
+        parfor::max_threads(),
+        team
+    );
     let n = 100_000_000u64;
     let t = Instant::now();
-    let sum = parallel_reduce(0..n, Schedule::Static, 0.0f64, |i| 1.0 / ((i as f64) + 1.0).powi(2), |a, b| a + b);
+    let sum = parallel_reduce(
+        0..n,
+        Schedule::Static,
+        0.0f64,
+        |i| 1.0 / ((i as f64) + 1.0).powi(2),
+        |a, b| a + b,
+    );
     println!(
         "sum of 1/i^2 over {n} terms = {sum:.12} (pi^2/6 = {:.12}) in {:.3} s",
         std::f64::consts::PI.powi(2) / 6.0,

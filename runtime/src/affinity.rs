@@ -50,7 +50,12 @@ impl fmt::Display for ProcBind {
 impl FromStr for ProcBind {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, String> {
-        let first = text.split(',').next().unwrap_or("").trim().to_ascii_lowercase();
+        let first = text
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         match first.as_str() {
             "false" => Ok(ProcBind::False),
             "true" => Ok(ProcBind::True),
@@ -186,7 +191,9 @@ pub(crate) fn build_places(places: &Places, allowed: &[usize]) -> Vec<Vec<usize>
             .map(|p| p.iter().copied().filter(|c| allowed.contains(c)).collect())
             .collect(),
     };
-    list.into_iter().filter(|p: &Vec<usize>| !p.is_empty()).collect()
+    list.into_iter()
+        .filter(|p: &Vec<usize>| !p.is_empty())
+        .collect()
 }
 
 /// (package, core) of a CPU from sysfs; a CPU whose topology is unknown is its own core.
@@ -267,11 +274,17 @@ mod tests {
     #[test]
     fn places_stay_inside_the_allowed_cpus() {
         let allowed = [2, 3];
-        assert_eq!(build_places(&Places::Threads, &allowed), vec![vec![2], vec![3]]);
+        assert_eq!(
+            build_places(&Places::Threads, &allowed),
+            vec![vec![2], vec![3]]
+        );
         let list = Places::List(vec![vec![0, 1], vec![2], vec![3, 9]]);
         assert_eq!(build_places(&list, &allowed), vec![vec![2], vec![3]]);
         let cores = build_places(&Places::Cores, &allowed);
-        assert_eq!(cores.iter().flatten().copied().collect::<Vec<_>>(), vec![2, 3]);
+        assert_eq!(
+            cores.iter().flatten().copied().collect::<Vec<_>>(),
+            vec![2, 3]
+        );
     }
 
     #[test]

@@ -6,15 +6,15 @@
 //! - `job`: the region's body, a type-erased pointer to a closure on the caller's stack. Written
 //!   by the caller only while no worker can read it (see below).
 //! - `remaining`: workers of the current region that have not finished yet.
-//! - one `sleeping` flag per worker, and a `caller_sleeping` flag with a mutex and condvar.
+//! - one `sleeping` flag per worker, and a SLEEPING bit in `remaining` with a mutex and condvar.
 //!
 //! ## A region
 //! 1. The caller (holding the pool's region lock, so there is one caller at a time) stores
-//!    `remaining = team - 1`, writes `job`, then bumps `signal` (SeqCst, a release). It unparks
+//!    `remaining = team - 1`, writes `job`, then bumps `signal` (a release store). It unparks
 //!    each worker `1..team` whose `sleeping` flag it swaps from true to false.
 //! 2. A worker waiting for a new sequence number sees it (acquire). If its index is below the team
 //!    size it reads `job`, runs its share, and decrements `remaining`; the last one to finish wakes
-//!    the caller if `caller_sleeping` is set. Workers outside the team read nothing but `signal`.
+//!    the caller if it sleeps. Workers outside the team read nothing but `signal`.
 //! 3. The caller runs share 0 itself, then waits until `remaining == 0` (acquire), so every write
 //!    the workers made in the region is visible when it returns.
 //!
@@ -23,16 +23,19 @@
 //! after seeing `remaining == 0`, which orders every read of the previous job before the write.
 //!
 //! ## Sleeping without lost wake-ups
-//! A waiting thread polls for a bounded budget ([`crate::wait`]), then sleeps. Both sleeps are the
-//! classic store-then-check pairing, all in SeqCst so that at least one side sees the other:
-//! - worker: `sleeping = true`, then re-read `signal`; park only if it is unchanged. Caller: bump
-//!   `signal`, then swap `sleeping` to false and unpark if it was true. Either the worker sees the
-//!   new region, or the caller sees the flag (and `unpark` before `park` is not lost: the thread
-//!   keeps the token).
-//! - caller: `caller_sleeping = true`, then, under the mutex, wait while `remaining != 0`. Last
-//!   worker: decrement `remaining`, then, if `caller_sleeping`, lock the mutex and notify. The
-//!   mutex makes the notify land after the caller's check or not be needed at all. A late notify
-//!   from a previous region only causes the next region's caller to re-check and wait again.
+//! A waiting thread polls for a bounded budget ([`crate::wait`]), then sleeps. Each sleep is a
+//! handshake of read-modify-writes on one atomic, so the two sides are ordered by that atomic's
+//! modification order alone (no store-load fences to reason about):
+//! - worker: swap its `sleeping` flag to true (AcqRel), re-read `signal`, park only if unchanged.
+//!   Caller: after storing `signal`, swap each team worker's flag to false (AcqRel) and unpark it
+//!   if it was true. If the caller's swap comes first, the worker's swap acquires it and so sees
+//!   the new `signal`; if the worker's comes first, the caller sees `true` and unparks it (an
+//!   `unpark` before `park` is kept as a token, so it is not lost).
+//! - caller: set the SLEEPING bit of `remaining` with `fetch_or`; if the count it returns is not 0,
+//!   wait on the condvar, under its mutex, while the count is not 0. Last worker: `fetch_sub`
+//!   returns the bit as well; if it is set, lock the mutex and notify. The mutex makes the notify
+//!   land after the caller's check or not be needed at all. A late notify from a previous region
+//!   only makes the next region's caller re-check and wait again.
 //!
 //! The `loom` tests at the bottom model-check this protocol (start, finish, sleep and wake-up,
 //! shutdown) with real loom atomics.
@@ -101,12 +104,20 @@ struct WorkerSlot {
     thread: Mutex<Option<thread::Thread>>,
 }
 
+/// What the caller writes to start a region, on one cache line: a woken worker fetches the
+/// signal and the job in one transfer.
+struct Start {
+    signal: AtomicU64,
+    job: RacyCell<JobRef>,
+}
+
+/// Workers of the region still running, plus [`CALLER_SLEEPING`]; on a line of its own.
+const CALLER_SLEEPING: usize = 1 << (usize::BITS - 1);
+
 /// The protocol's state, shared by a pool's caller side and its workers.
 pub(crate) struct Dispatch {
-    signal: Padded<AtomicU64>,
+    start: Padded<Start>,
     remaining: Padded<AtomicUsize>,
-    job: RacyCell<JobRef>,
-    caller_sleeping: AtomicBool,
     done_lock: Mutex<()>,
     done: Condvar,
     slots: Box<[WorkerSlot]>,
@@ -122,10 +133,11 @@ impl Dispatch {
     /// State for a pool with up to `workers` worker threads (indices `1..=workers`).
     pub(crate) fn new(workers: usize) -> Dispatch {
         Dispatch {
-            signal: Padded(AtomicU64::new(0)),
+            start: Padded(Start {
+                signal: AtomicU64::new(0),
+                job: RacyCell::new(JobRef::none()),
+            }),
             remaining: Padded(AtomicUsize::new(0)),
-            job: RacyCell::new(JobRef::none()),
-            caller_sleeping: AtomicBool::new(false),
             done_lock: Mutex::new(()),
             done: Condvar::new(),
             slots: (0..workers)
@@ -153,7 +165,7 @@ impl Dispatch {
 
     /// The sequence number now in force; a new worker starts waiting from it.
     pub(crate) fn current_sequence(&self) -> u64 {
-        self.signal.load(Acquire) >> TEAM_BITS
+        self.start.signal.load(Acquire) >> TEAM_BITS
     }
 
     /// Starts a region of `team` threads (2 ..= capacity + 1) running `job`.
@@ -166,7 +178,7 @@ impl Dispatch {
         self.remaining.store(team - 1, Relaxed);
         // SAFETY: the previous region's `wait_for_team` saw `remaining == 0`, after every read of
         // the previous job; workers outside a team never read `job`.
-        unsafe { self.job.write(job) };
+        unsafe { self.start.job.write(job) };
         self.publish(team as u64);
         for worker in 1..team {
             self.wake(worker);
@@ -174,14 +186,16 @@ impl Dispatch {
     }
 
     fn publish(&self, team: u64) {
-        let old = self.signal.load(Relaxed);
+        let old = self.start.signal.load(Relaxed);
         let next = ((old >> TEAM_BITS) + 1) << TEAM_BITS | team;
-        self.signal.store(next, SeqCst);
+        self.start.signal.store(next, Release);
     }
 
     fn wake(&self, worker: usize) {
         let slot = self.slot(worker);
-        if slot.sleeping.swap(false, SeqCst) {
+        // Always a swap, never a load first: the handshake needs the two read-modify-writes.
+        // Reading `true` acquires the worker's swap, made after it registered its handle.
+        if slot.sleeping.swap(false, AcqRel) {
             if let Some(t) = slot.thread.lock().unwrap().as_ref() {
                 t.unpark();
             }
@@ -196,27 +210,30 @@ impl Dispatch {
             }
             spin.pause();
         }
-        self.caller_sleeping.store(true, SeqCst);
+        if self.remaining.fetch_or(CALLER_SLEEPING, AcqRel) == 0 {
+            self.remaining.store(0, Relaxed);
+            return;
+        }
         let mut guard = self.done_lock.lock().unwrap();
-        while self.remaining.load(SeqCst) != 0 {
+        while self.remaining.load(Acquire) != CALLER_SLEEPING {
             guard = self.done.wait(guard).unwrap();
         }
         drop(guard);
-        self.caller_sleeping.store(false, Relaxed);
+        self.remaining.store(0, Relaxed);
     }
 
     /// Worker `worker` waits for a sequence number other than `seen`, spinning for `spin` first.
     pub(crate) fn wait_for_work(&self, worker: usize, seen: u64, spin: Spin) -> Wake {
         for _ in 0..spin.polls {
-            if let Some(wake) = self.check(worker, seen, Acquire) {
+            if let Some(wake) = self.check(worker, seen) {
                 return wake;
             }
             spin.pause();
         }
         let slot = self.slot(worker);
         loop {
-            slot.sleeping.store(true, SeqCst);
-            if let Some(wake) = self.check(worker, seen, SeqCst) {
+            slot.sleeping.swap(true, AcqRel);
+            if let Some(wake) = self.check(worker, seen) {
                 slot.sleeping.store(false, Relaxed);
                 return wake;
             }
@@ -224,8 +241,8 @@ impl Dispatch {
         }
     }
 
-    fn check(&self, worker: usize, seen: u64, order: crate::sync::Ordering) -> Option<Wake> {
-        let signal = self.signal.load(order);
+    fn check(&self, worker: usize, seen: u64) -> Option<Wake> {
+        let signal = self.start.signal.load(Acquire);
         let sequence = signal >> TEAM_BITS;
         let team = (signal & TEAM_MASK) as usize;
         if sequence == seen {
@@ -246,12 +263,12 @@ impl Dispatch {
     pub(crate) unsafe fn run_share(&self, worker: usize) {
         // SAFETY: the caller cannot write `job` before this worker's `finish` (see the module
         // docs), and the closure stays alive until then.
-        unsafe { self.job.read().run(worker) };
+        unsafe { self.start.job.read().run(worker) };
     }
 
     /// Worker side: this worker's share of the region is done.
     pub(crate) fn finish(&self) {
-        if self.remaining.fetch_sub(1, SeqCst) == 1 && self.caller_sleeping.load(SeqCst) {
+        if self.remaining.fetch_sub(1, AcqRel) == CALLER_SLEEPING | 1 {
             let _guard = self.done_lock.lock().unwrap();
             self.done.notify_one();
         }
@@ -261,10 +278,7 @@ impl Dispatch {
     pub(crate) fn shutdown(&self) {
         self.publish(0);
         for worker in 1..=self.capacity() {
-            self.slot(worker).sleeping.store(false, SeqCst);
-            if let Some(t) = self.slot(worker).thread.lock().unwrap().as_ref() {
-                t.unpark();
-            }
+            self.wake(worker);
         }
     }
 }
@@ -383,6 +397,39 @@ mod loom_tests {
             for h in handles {
                 h.join().unwrap();
             }
+        });
+    }
+
+    /// The panic path: a share that panics is caught on its own thread (as every region's
+    /// shares are, by `team::run_share`), the loop is cancelled, the worker still reports
+    /// finished, and the caller resumes the panic after the team is done.
+    #[test]
+    fn loom_panicking_share() {
+        loom::model(|| {
+            let dispatch = Arc::new(Dispatch::new(1));
+            let d = dispatch.clone();
+            let worker = thread::spawn(move || worker_loop(&d, 1, 0, || spin(0)));
+            let cancelled = AtomicUsize::new(0);
+            let panics = crate::team::PanicSlot::default();
+            let body = |t: usize| {
+                if t == 1 {
+                    panic!("share 1 failed");
+                }
+            };
+            let on_panic = || {
+                cancelled.fetch_add(1, Relaxed);
+            };
+            let share = |t: usize| crate::team::run_share(t, 2, &body, &on_panic, &panics);
+            // SAFETY: one caller; `share` outlives the wait.
+            unsafe { dispatch.start(2, JobRef::new(&share)) };
+            share(0);
+            dispatch.wait_for_team(spin(0));
+            assert_eq!(cancelled.load(Relaxed), 1);
+            let resumed =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| panics.resume()));
+            assert!(resumed.is_err());
+            dispatch.shutdown();
+            worker.join().unwrap();
         });
     }
 }

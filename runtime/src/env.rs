@@ -99,7 +99,7 @@ impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "parfor: warning: {}='{}' is invalid: {}",
+            "parfor: warning: {}='{}': {}",
             self.variable, self.value, self.message
         )
     }
@@ -166,7 +166,7 @@ impl Settings {
                     warnings.push(Warning {
                         variable: name,
                         value,
-                        message: format!("{why}; using the default {default}"),
+                        message: format!("invalid ({why}); using the default {default}"),
                     });
                     None
                 }
@@ -181,11 +181,12 @@ impl Settings {
             |v| parse_thread_list(v).unwrap_or(cpus),
         );
         let schedule = setting(
-            read("OMP_SCHEDULE", "static".into(), &|v| {
-                match v.parse::<Schedule>().map_err(|e| e.to_string())? {
-                    Schedule::Runtime => Err("'runtime' cannot be the run-time schedule".into()),
-                    _ => Ok(()),
-                }
+            read("OMP_SCHEDULE", "static".into(), &|v| match v
+                .parse::<Schedule>()
+                .map_err(|e| e.to_string())?
+            {
+                Schedule::Runtime => Err("'runtime' cannot be the run-time schedule".into()),
+                _ => Ok(()),
             }),
             Schedule::Static,
             |v| v.parse().unwrap_or_default(),
@@ -205,9 +206,11 @@ impl Settings {
             |v| v.parse().unwrap_or_default(),
         );
         let wait_policy = setting(
-            read("OMP_WAIT_POLICY", "(spin briefly, then sleep)".into(), &|v| {
-                v.parse::<WaitPolicy>().map(drop)
-            }),
+            read(
+                "OMP_WAIT_POLICY",
+                "(spin briefly, then sleep)".into(),
+                &|v| v.parse::<WaitPolicy>().map(drop),
+            ),
             WaitPolicy::Default,
             |v| v.parse().unwrap_or_default(),
         );
@@ -284,12 +287,13 @@ impl Settings {
             });
             settings.thread_limit.value = cap;
         }
-        if settings.num_threads.value > settings.thread_limit.value {
-            let limit = settings.thread_limit.value;
+        // Above OMP_THREAD_LIMIT, teams are capped silently, as OpenMP runtimes do (R's checks
+        // set the limit to 2); above parfor's own cap, say so.
+        if settings.num_threads.value > cap {
             warnings.push(Warning {
                 variable: "OMP_NUM_THREADS",
                 value: settings.num_threads.value.to_string(),
-                message: format!("above the thread limit; teams are capped at {limit} threads"),
+                message: format!("above parfor's thread cap; teams are capped at {cap} threads"),
             });
         }
         (settings, warnings)
@@ -323,22 +327,56 @@ impl Settings {
     /// The settings in the format of OpenMP's `OMP_DISPLAY_ENV`, with each value's source.
     pub fn display(&self) -> String {
         let rows: Vec<(&str, String, Source)> = vec![
-            ("OMP_NUM_THREADS", self.num_threads.value.to_string(), self.num_threads.source),
-            ("OMP_SCHEDULE", self.schedule.value.to_string(), self.schedule.source),
-            ("OMP_PROC_BIND", self.proc_bind.value.to_string(), self.proc_bind.source),
-            ("OMP_PLACES", self.places.value.to_string(), self.places.source),
-            ("OMP_WAIT_POLICY", self.wait_policy.value.to_string(), self.wait_policy.source),
-            ("PARFOR_SPIN_COUNT", self.spin_count.value.to_string(), self.spin_count.source),
-            ("OMP_DYNAMIC", self.dynamic.value.to_string(), self.dynamic.source),
+            (
+                "OMP_NUM_THREADS",
+                self.num_threads.value.to_string(),
+                self.num_threads.source,
+            ),
+            (
+                "OMP_SCHEDULE",
+                self.schedule.value.to_string(),
+                self.schedule.source,
+            ),
+            (
+                "OMP_PROC_BIND",
+                self.proc_bind.value.to_string(),
+                self.proc_bind.source,
+            ),
+            (
+                "OMP_PLACES",
+                self.places.value.to_string(),
+                self.places.source,
+            ),
+            (
+                "OMP_WAIT_POLICY",
+                self.wait_policy.value.to_string(),
+                self.wait_policy.source,
+            ),
+            (
+                "PARFOR_SPIN_COUNT",
+                self.spin_count.value.to_string(),
+                self.spin_count.source,
+            ),
+            (
+                "OMP_DYNAMIC",
+                self.dynamic.value.to_string(),
+                self.dynamic.source,
+            ),
             (
                 "OMP_MAX_ACTIVE_LEVELS",
                 self.max_active_levels.value.to_string(),
                 self.max_active_levels.source,
             ),
-            ("OMP_THREAD_LIMIT", self.thread_limit.value.to_string(), self.thread_limit.source),
+            (
+                "OMP_THREAD_LIMIT",
+                self.thread_limit.value.to_string(),
+                self.thread_limit.source,
+            ),
             (
                 "OMP_STACKSIZE",
-                self.stack_size.value.map_or("default".into(), |b| format!("{b}B")),
+                self.stack_size
+                    .value
+                    .map_or("default".into(), |b| format!("{b}B")),
                 self.stack_size.source,
             ),
             (
@@ -516,7 +554,11 @@ mod tests {
             let warned_here: Vec<_> = w.iter().filter(|w| w.variable == var).collect();
             if accepted {
                 let capped = var == "OMP_NUM_THREADS" && value == "100000";
-                assert_eq!(warned_here.len(), usize::from(capped), "{var}={value}: {w:?}");
+                assert_eq!(
+                    warned_here.len(),
+                    usize::from(capped),
+                    "{var}={value}: {w:?}"
+                );
                 assert!(s.display().contains(var) || var == "OMP_DISPLAY_ENV");
             } else {
                 assert_eq!(warned_here.len(), 1, "{var}={value} should warn once");
@@ -541,7 +583,10 @@ mod tests {
         assert_eq!(s.schedule.value, Schedule::Dynamic(16));
         assert_eq!(s.stack_size.value, Some(512 << 10));
         assert_eq!(s.spin_count.value, 0);
-        assert_eq!(s.max_active_levels.value, 1, "capped at the one level supported");
+        assert_eq!(
+            s.max_active_levels.value, 1,
+            "capped at the one level supported"
+        );
     }
 
     #[test]

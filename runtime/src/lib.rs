@@ -44,13 +44,17 @@ mod team;
 mod wait;
 
 pub use affinity::{Places, ProcBind};
-pub use env::{thread_cap, DisplayEnv, Setting, Settings, Source, Warning, DEFAULT_SERIAL_THRESHOLD};
+pub use env::{
+    thread_cap, DisplayEnv, Setting, Settings, Source, Warning, DEFAULT_SERIAL_THRESHOLD,
+};
 pub use global::{
     max_threads, schedule, serial_threshold, set_num_threads, set_schedule, set_serial_threshold,
     settings,
 };
 pub use index::Index;
-pub use loops::{parallel_for, parallel_for_chunks, parallel_for_slice, parallel_reduce, IntoRange};
+pub use loops::{
+    parallel_for, parallel_for_chunks, parallel_for_slice, parallel_reduce, IntoRange,
+};
 pub use pool::{Pool, PoolBuilder, ThreadsError};
 pub use prange::{prange, Prange, PrangeMap};
 pub use schedule::{Plan, Schedule, ScheduleParseError};

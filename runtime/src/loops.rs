@@ -25,7 +25,11 @@ fn chunks_in(
     registry.region(
         team,
         len,
-        &|thread| for_each_chunk(plan, len, team, thread, &state, |lo, hi| chunk(thread, lo, hi)),
+        &|thread| {
+            for_each_chunk(plan, len, team, thread, &state, |lo, hi| {
+                chunk(thread, lo, hi)
+            })
+        },
         &|| state.cancel(),
     );
 }
@@ -58,30 +62,33 @@ pub(crate) fn for_each_in<I: Index>(
     });
 }
 
-pub(crate) fn reduce_in<I: Index, T: Clone + Send>(
+pub(crate) fn reduce_in<I: Index, T: Clone + Send + Sync>(
     registry: &Registry,
     range: Range<I>,
     schedule: Schedule,
     identity: T,
     map: impl Fn(I) -> T + Sync,
     combine: impl Fn(T, T) -> T + Sync,
-) -> T
-where
-    T: Sync,
-{
+) -> T {
     let start = range.start;
     let team = registry.team_for_region();
     // One slot per thread, each written only by its thread: the locks are never contended.
     let partials: Vec<Padded<Mutex<Option<T>>>> =
         (0..team).map(|_| Padded(Mutex::new(None))).collect();
-    chunks_in(registry, team, I::len(&range), schedule, &|thread, lo, hi| {
-        let mut slot = partials[thread].lock().unwrap_or_else(|e| e.into_inner());
-        let mut acc = slot.take().unwrap_or_else(|| identity.clone());
-        for off in lo..hi {
-            acc = combine(acc, map(start.offset(off)));
-        }
-        *slot = Some(acc);
-    });
+    chunks_in(
+        registry,
+        team,
+        I::len(&range),
+        schedule,
+        &|thread, lo, hi| {
+            let mut slot = partials[thread].lock().unwrap_or_else(|e| e.into_inner());
+            let mut acc = slot.take().unwrap_or_else(|| identity.clone());
+            for off in lo..hi {
+                acc = combine(acc, map(start.offset(off)));
+            }
+            *slot = Some(acc);
+        },
+    );
     // Combined in thread order, so a static schedule gives the same bits on every run.
     partials
         .into_iter()
@@ -97,7 +104,8 @@ pub(crate) fn collect_in<I: Index, T: Send>(
 ) -> Vec<T> {
     let start = range.start;
     let len = I::len(&range);
-    let n = usize::try_from(len).expect("parfor: a collected loop must have at most usize::MAX items");
+    let n =
+        usize::try_from(len).expect("parfor: a collected loop must have at most usize::MAX items");
     let mut out: Vec<T> = Vec::with_capacity(n);
     let buffer = Output(out.as_mut_ptr());
     let team = registry.team_for_region();
@@ -258,7 +266,12 @@ impl Pool {
     /// let pool = parfor::Pool::builder().threads(2).build().unwrap();
     /// pool.parallel_for(0..10, parfor::Schedule::Static, |i| assert!(i < 10));
     /// ```
-    pub fn parallel_for<I: Index>(&self, range: Range<I>, schedule: Schedule, body: impl Fn(I) + Sync) {
+    pub fn parallel_for<I: Index>(
+        &self,
+        range: Range<I>,
+        schedule: Schedule,
+        body: impl Fn(I) + Sync,
+    ) {
         for_each_in(&self.registry, range, schedule, body)
     }
 
@@ -308,6 +321,13 @@ impl Pool {
         map: impl Fn(I) -> T + Sync,
         combine: impl Fn(T, T) -> T + Sync,
     ) -> T {
-        reduce_in(&self.registry, range.into_range(), schedule, identity, map, combine)
+        reduce_in(
+            &self.registry,
+            range.into_range(),
+            schedule,
+            identity,
+            map,
+            combine,
+        )
     }
 }

@@ -481,7 +481,10 @@ mod tests {
         ] {
             assert_eq!(decode_schedule(encode_schedule(s)), s);
         }
-        assert_eq!(decode_schedule(encode_schedule(Schedule::Runtime)), Schedule::Static);
+        assert_eq!(
+            decode_schedule(encode_schedule(Schedule::Runtime)),
+            Schedule::Static
+        );
     }
 
     #[test]

@@ -98,7 +98,14 @@ impl<'p, I: Index> Prange<'p, I> {
         map: impl Fn(I) -> T + Sync,
         combine: impl Fn(T, T) -> T + Sync,
     ) -> T {
-        reduce_in(self.registry(), self.range, self.schedule, identity, map, combine)
+        reduce_in(
+            self.registry(),
+            self.range,
+            self.schedule,
+            identity,
+            map,
+            combine,
+        )
     }
 }
 

@@ -289,8 +289,14 @@ mod tests {
         for t in 0..team {
             let mut last_hi = 0;
             for_each_chunk(plan, len, team, t, &state, |lo, hi| {
-                assert!(lo < hi && hi <= len, "{plan} {len} {team}: chunk {lo}..{hi}");
-                assert!(lo >= last_hi, "chunks of one thread come in increasing order");
+                assert!(
+                    lo < hi && hi <= len,
+                    "{plan} {len} {team}: chunk {lo}..{hi}"
+                );
+                assert!(
+                    lo >= last_hi,
+                    "chunks of one thread come in increasing order"
+                );
                 last_hi = hi;
                 for h in &mut hits[lo as usize..hi as usize] {
                     *h += 1;
@@ -326,7 +332,10 @@ mod tests {
     #[test]
     fn chunks_near_u64_max_do_not_overflow() {
         assert_eq!(nth_chunk(u64::MAX, u64::MAX, u64::MAX), None);
-        assert_eq!(nth_chunk(1, u64::MAX - 1, u64::MAX), Some((u64::MAX - 1, u64::MAX)));
+        assert_eq!(
+            nth_chunk(1, u64::MAX - 1, u64::MAX),
+            Some((u64::MAX - 1, u64::MAX))
+        );
         // A loop of u64::MAX iterations cut into a few huge chunks, by every plan.
         for plan in [
             Plan::Blocks,
@@ -361,7 +370,11 @@ mod tests {
     fn cancelled_loops_take_no_chunk() {
         let state = LoopState::default();
         state.cancel();
-        for plan in [Plan::Blocks, Plan::Dynamic { chunk: 1 }, Plan::Guided { chunk: 1 }] {
+        for plan in [
+            Plan::Blocks,
+            Plan::Dynamic { chunk: 1 },
+            Plan::Guided { chunk: 1 },
+        ] {
             for_each_chunk(plan, 10, 1, 0, &state, |_, _| panic!("ran a chunk"));
         }
     }
@@ -385,7 +398,14 @@ mod tests {
             assert_eq!(text.parse::<Schedule>(), Ok(want), "{text}");
         }
         for bad in [
-            "", "fast", "dynamic,", "dynamic,0", "dynamic,-1", "guided,x", "auto,3", "static,1,2",
+            "",
+            "fast",
+            "dynamic,",
+            "dynamic,0",
+            "dynamic,-1",
+            "guided,x",
+            "auto,3",
+            "static,1,2",
             "dynamic;4",
         ] {
             assert!(bad.parse::<Schedule>().is_err(), "{bad:?} should not parse");

@@ -1,0 +1,81 @@
+//! A quick probe of region overheads, for one runtime per process (an idle pool of another
+//! runtime may spin and would skew the numbers).
+//!
+//! ```text
+//! cargo run --release -p parfor --example overhead -- parfor
+//! cargo run --release -p parfor --example overhead -- rayon
+//! gcc -O2 -fopenmp runtime/examples/overhead_omp.c -o /tmp/overhead_omp && /tmp/overhead_omp
+//! ```
+//! Prints the median over 7 batches of the time per region: an empty loop with one iteration
+//! per thread, and a 1000-iteration sum reduction (body `i as f64`).
+
+use std::hint::black_box;
+use std::time::Instant;
+
+fn per_call(mut f: impl FnMut()) -> f64 {
+    let reps = 100_000;
+    for _ in 0..reps / 10 {
+        f();
+    }
+    let mut batches: Vec<f64> = (0..7)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..reps {
+                f();
+            }
+            t.elapsed().as_secs_f64() / reps as f64
+        })
+        .collect();
+    batches.sort_by(f64::total_cmp);
+    batches[3]
+}
+
+fn main() {
+    let which = std::env::args().nth(1).unwrap_or_else(|| "parfor".into());
+    let threads = parfor::settings().num_threads.value;
+    let (empty, reduce) = match which.as_str() {
+        "parfor" => {
+            use parfor::Schedule::Static;
+            let empty = per_call(|| {
+                parfor::parallel_for(0..threads, Static, |i| {
+                    black_box(i);
+                })
+            });
+            let reduce = per_call(|| {
+                black_box(parfor::parallel_reduce(
+                    0..1000u32,
+                    Static,
+                    0.0,
+                    |i| i as f64,
+                    |a, b| a + b,
+                ));
+            });
+            (empty, reduce)
+        }
+        "rayon" => {
+            use rayon::prelude::*;
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build_global()
+                .unwrap();
+            let empty = per_call(|| {
+                (0..threads).into_par_iter().for_each(|i| {
+                    black_box(i);
+                })
+            });
+            let reduce = per_call(|| {
+                black_box((0..1000u32).into_par_iter().map(|i| i as f64).sum::<f64>());
+            });
+            (empty, reduce)
+        }
+        other => {
+            eprintln!("overhead: unknown runtime '{other}' (expected parfor or rayon)");
+            std::process::exit(2);
+        }
+    };
+    println!(
+        "{which:6} threads={threads} empty_region_us={:.3} reduce_1000_us={:.3}",
+        empty * 1e6,
+        reduce * 1e6
+    );
+}
