@@ -53,7 +53,8 @@ pub use global::{
 };
 pub use index::Index;
 pub use loops::{
-    parallel_for, parallel_for_chunks, parallel_for_slice, parallel_reduce, IntoRange,
+    parallel_for, parallel_for_chunks, parallel_for_slice, parallel_reduce, parallel_reduce_chunks,
+    IntoRange,
 };
 pub use pool::{Pool, PoolBuilder, ThreadsError};
 pub use prange::{prange, Prange, PrangeMap};

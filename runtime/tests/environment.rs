@@ -234,3 +234,20 @@ fn stack_size_is_honoured_by_workers() {
         "the recursion should not fit in the default 2 MiB stack"
     );
 }
+
+#[test]
+fn a_failed_thread_spawn_shrinks_the_team_with_one_warning() {
+    // A stack no system can map makes every worker spawn fail (the way a low `ulimit -u` or an
+    // exhausted address space does): the team shrinks to the caller, loops still run.
+    let (ok, stdout, stderr) =
+        run_child(&[("OMP_NUM_THREADS", "4"), ("OMP_STACKSIZE", "1000000G")]);
+    assert!(ok, "{stderr}");
+    assert_eq!(report(&stdout), "REPORT threads=1 schedule=static");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("could not create threads"),
+        "{}",
+        warnings[0]
+    );
+}

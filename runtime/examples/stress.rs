@@ -1,0 +1,53 @@
+//! Regions of every schedule, back to back, with panics and nesting: the program that valgrind's
+//! thread checkers (helgrind, drd) and memcheck run in CI.
+//!
+//! `cargo build --release -p parfor --example stress && valgrind --tool=drd target/release/examples/stress`
+use parfor::{Pool, Schedule};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+fn main() {
+    let rounds: u64 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(200);
+    let pool = Pool::builder().threads(3).build().expect("pool");
+    let schedules = [
+        Schedule::Static,
+        Schedule::StaticChunked(2),
+        Schedule::Dynamic(1),
+        Schedule::Guided(1),
+    ];
+    let mut out = vec![0u64; 64];
+    for r in 0..rounds {
+        for s in schedules {
+            let sum = pool.parallel_reduce(0..100u64, s, 0, |i| i, |a, b| a + b);
+            assert_eq!(sum, 4950);
+            pool.parallel_for_slice(&mut out, s, |start, chunk| {
+                for (k, x) in chunk.iter_mut().enumerate() {
+                    *x = (start + k) as u64 + r;
+                }
+            });
+            let v: Vec<u64> = pool.prange(0..32u64).schedule(s).map(|i| i * 2).collect();
+            assert_eq!(v[31], 62);
+            let hits = AtomicU64::new(0);
+            pool.parallel_for(0..8, s, |_: i32| {
+                parfor::parallel_for(0..4, s, |_: i32| {
+                    hits.fetch_add(1, Relaxed);
+                });
+            });
+            assert_eq!(hits.load(Relaxed), 32);
+        }
+        if r % 50 == 0 {
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pool.parallel_for(0..10, Schedule::Dynamic(1), |i: i32| {
+                    if i == 5 {
+                        panic!("planned")
+                    }
+                });
+            }));
+            assert!(caught.is_err());
+        }
+    }
+    assert_eq!(out[63], 63 + rounds - 1);
+    println!("stress: {rounds} rounds of every schedule passed");
+}
