@@ -1,0 +1,51 @@
+// cpp_example.cpp: parfor from C++ through the header-only parfor.hpp.
+//
+//   make cpp_example && LD_LIBRARY_PATH=../target/release ./cpp_example
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+#include <vector>
+
+#include "parfor.hpp"
+
+int main() {
+    const int64_t n = 1000000;
+    std::vector<double> roots(n);
+    parfor::parallel_for(0, n, [&](int64_t i) { roots[i] = std::sqrt(double(i)); }, parfor::schedule_dynamic(4096));
+    double sum = parfor::parallel_reduce(0, n, parfor::sum, [&](int64_t i) { return roots[i]; });
+    double serial = 0;
+    for (double r : roots) serial += r;
+    double top = parfor::parallel_reduce(0, n, parfor::max, [&](int64_t i) { return roots[i]; });
+
+    // Chunked form: the lambda takes (begin, end).
+    std::vector<int> owner(n, -1);
+    parfor::parallel_for(0, n, [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; ++i) owner[i] = parfor::thread_num();
+    });
+    bool covered = true;
+    for (int o : owner) covered = covered && o >= 0 && o < parfor::num_threads();
+
+    // An exception in the lambda is rethrown here, after the loop, not through the runtime.
+    bool caught = false;
+    try {
+        parfor::parallel_for(0, 1000, [](int64_t i) {
+            if (i == 500) throw std::runtime_error("iteration 500 failed");
+        }, parfor::schedule_dynamic(10));
+    } catch (const std::runtime_error &e) {
+        caught = std::string(e.what()) == "iteration 500 failed";
+    }
+    // And a bad argument comes back as parfor::error.
+    bool refused = false;
+    try {
+        parfor::parallel_for(0, 10, [](int64_t) {}, parfor_schedule{42, 0});
+    } catch (const parfor::error &e) {
+        refused = e.status() == PARFOR_ERR_INVALID;
+    }
+    double again = parfor::parallel_reduce(0, 100, parfor::sum, [](int64_t i) { return double(i); });
+
+    std::printf("threads=%d sum=%.6f serial=%.6f max=%.6f\n", parfor::num_threads(), sum, serial, top);
+    bool ok = std::fabs(sum - serial) < 1e-6 * serial && top == std::sqrt(double(n - 1)) && covered && caught &&
+              refused && again == 4950.0;
+    std::puts(ok ? "cpp_example: OK" : "cpp_example: WRONG");
+    return ok ? 0 : 1;
+}

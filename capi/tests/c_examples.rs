@@ -1,0 +1,222 @@
+//! Builds the C and C++ programs in c-examples/ against the libparfor that this `cargo test` built
+//! (shared and static), runs each one and checks its output, then runs each once under valgrind
+//! memcheck (when valgrind is installed; CI installs it) and requires zero errors.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// target/<profile>, where cargo put libparfor.so and libparfor.a for this test run.
+fn lib_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().unwrap().parent().unwrap().to_path_buf()
+}
+
+fn examples_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../c-examples")
+}
+
+/// Builds every program once (with make) into a directory of this test run.
+fn build() -> &'static Path {
+    static BUILD: OnceLock<PathBuf> = OnceLock::new();
+    BUILD.get_or_init(|| {
+        let lib = lib_dir();
+        assert!(
+            lib.join("libparfor.so").exists() && lib.join("libparfor.a").exists(),
+            "libparfor.so / libparfor.a not found in {}",
+            lib.display()
+        );
+        let build = lib.join("c-examples");
+        let out = Command::new("make")
+            .arg("-C")
+            .arg(examples_dir())
+            .arg(format!("LIBDIR={}", lib.display()))
+            .arg(format!("BUILD={}", build.display()))
+            .arg("all")
+            .output()
+            .expect("make not found");
+        assert!(
+            out.status.success(),
+            "make failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        build
+    })
+}
+
+fn run(program: &str, prefix: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
+    let path = build().join(program);
+    let mut cmd = match prefix.split_first() {
+        Some((first, rest)) => {
+            let mut c = Command::new(first);
+            c.args(rest).arg(&path);
+            c
+        }
+        None => Command::new(&path),
+    };
+    cmd.env("LD_LIBRARY_PATH", lib_dir())
+        .env_remove("RUST_BACKTRACE");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs `program`, which must succeed and print its "<name>: OK" line.
+fn check(program: &str, env: &[(&str, &str)]) -> String {
+    let (ok, stdout, stderr) = run(program, &[], env);
+    assert!(ok, "{program} failed\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    let name = program.trim_end_matches("_static");
+    assert!(
+        stdout.contains(&format!("{name}: OK")),
+        "{program}: {stdout}"
+    );
+    stdout
+}
+
+#[test]
+fn the_c_program_calls_every_kernel() {
+    for threads in ["1", "2"] {
+        check("kernels", &[("OMP_NUM_THREADS", threads)]);
+    }
+}
+
+#[test]
+fn the_c_callback_program_integrates_pi() {
+    for threads in ["1", "2", "3"] {
+        let out = check("integrate", &[("OMP_NUM_THREADS", threads)]);
+        assert!(out.contains(&format!("threads={threads} ")), "{out}");
+    }
+}
+
+#[test]
+fn the_statically_linked_program_runs_without_the_shared_library() {
+    let exe = build().join("integrate_static");
+    let ldd = Command::new("ldd").arg(&exe).output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&ldd.stdout).contains("libparfor"),
+        "integrate_static links libparfor.so"
+    );
+    check("integrate_static", &[]);
+}
+
+#[test]
+fn the_cpp_program_uses_parfor_hpp_and_rethrows_exceptions() {
+    check("cpp_example", &[("OMP_NUM_THREADS", "2")]);
+}
+
+#[test]
+fn every_bad_input_row_from_c() {
+    let out = check("bad_input", &[("OMP_NUM_THREADS", "2")]);
+    assert!(out.contains("(0 failures)"), "{out}");
+}
+
+#[test]
+fn forked_children_get_a_working_pool() {
+    let out = check("fork_test", &[]);
+    assert!(out.contains("20 rounds, 0 failures"), "{out}");
+}
+
+#[test]
+fn memcheck_finds_no_errors_in_the_examples() {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        eprintln!("valgrind is not installed: memcheck skipped (CI installs it)");
+        return;
+    }
+    for program in [
+        "kernels",
+        "integrate",
+        "integrate_static",
+        "cpp_example",
+        "bad_input",
+    ] {
+        let (ok, stdout, stderr) = run(
+            program,
+            &[
+                "valgrind",
+                "--error-exitcode=99",
+                "--quiet",
+                "--track-origins=yes",
+            ],
+            &[("OMP_NUM_THREADS", "2")],
+        );
+        assert!(
+            ok,
+            "memcheck on {program}:\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+        assert!(
+            !stderr.contains("ERROR SUMMARY") || stderr.contains("ERROR SUMMARY: 0 errors"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn make_install_gives_headers_libraries_and_a_pkg_config_file() {
+    if Command::new("pkg-config")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("pkg-config is not installed: install test skipped (CI installs it)");
+        return;
+    }
+    let prefix = lib_dir().join(format!("install-{}", std::process::id()));
+    let out = Command::new("make")
+        .arg("-C")
+        .arg(examples_dir())
+        .arg(format!("LIBDIR={}", lib_dir().display()))
+        .arg(format!("PREFIX={}", prefix.display()))
+        .arg("install")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "make install failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for file in [
+        "include/parfor.h",
+        "include/parfor.hpp",
+        "lib/libparfor.so",
+        "lib/libparfor.a",
+        "lib/pkgconfig/parfor.pc",
+    ] {
+        assert!(prefix.join(file).exists(), "{file} not installed");
+    }
+    // A C user's compile-and-link line, from pkg-config alone.
+    let flags = Command::new("pkg-config")
+        .args(["--cflags", "--libs", "parfor"])
+        .env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig"))
+        .output()
+        .unwrap();
+    assert!(flags.status.success());
+    let flags = String::from_utf8(flags.stdout).unwrap();
+    let exe = prefix.join("integrate");
+    let cc = Command::new("cc")
+        .arg(examples_dir().join("integrate.c"))
+        .arg("-o")
+        .arg(&exe)
+        .args(flags.split_whitespace())
+        .arg("-lm")
+        .output()
+        .unwrap();
+    assert!(
+        cc.status.success(),
+        "cc with pkg-config flags failed:\n{}",
+        String::from_utf8_lossy(&cc.stderr)
+    );
+    let run = Command::new(&exe)
+        .arg("100000")
+        .env("LD_LIBRARY_PATH", prefix.join("lib"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&run.stdout).contains("integrate: OK"));
+    std::fs::remove_dir_all(&prefix).ok();
+}

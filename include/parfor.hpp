@@ -1,0 +1,162 @@
+// parfor.hpp: a header-only C++17 convenience layer over the C ABI in parfor.h.
+//
+//   #include "parfor.hpp"
+//   std::vector<double> y(n);
+//   parfor::parallel_for(0, n, [&](int64_t i) { y[i] = std::sqrt(double(i)); });
+//   double s = parfor::parallel_reduce(0, n, parfor::sum, [&](int64_t i) { return y[i]; });
+//
+// An exception thrown by a lambda never unwinds through the Rust runtime: the trampoline catches
+// it, the other threads stop taking new work, and the first exception is rethrown on the caller
+// after the loop. A failing status from the C ABI is thrown as parfor::error.
+#ifndef PARFOR_HPP
+#define PARFOR_HPP
+
+#include "parfor.h"
+
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+namespace parfor {
+
+/// A status other than PARFOR_OK, with its message.
+class error : public std::runtime_error {
+public:
+    explicit error(int status)
+        : std::runtime_error(std::string("parfor: ") + parfor_status_message(status)), status_(status) {}
+    int status() const noexcept { return status_; }
+
+private:
+    int status_;
+};
+
+/// Throws parfor::error unless status is PARFOR_OK.
+inline void check(int status) {
+    if (status != PARFOR_OK) throw error(status);
+}
+
+/// Schedules: parfor::schedule_static(), parfor::schedule_dynamic(64), ...
+inline parfor_schedule schedule_static(int64_t chunk = 0) { return parfor_schedule{PARFOR_STATIC, chunk}; }
+inline parfor_schedule schedule_dynamic(int64_t chunk = 1) { return parfor_schedule{PARFOR_DYNAMIC, chunk}; }
+inline parfor_schedule schedule_guided(int64_t chunk = 1) { return parfor_schedule{PARFOR_GUIDED, chunk}; }
+inline parfor_schedule schedule_runtime() { return parfor_schedule{PARFOR_RUNTIME, 0}; }
+inline parfor_schedule schedule_auto() { return parfor_schedule{PARFOR_AUTO, 0}; }
+
+/// Reduction operators for parallel_reduce.
+enum reduction : int32_t { sum = PARFOR_SUM, prod = PARFOR_PROD, min = PARFOR_MIN, max = PARFOR_MAX };
+
+inline void set_num_threads(int n) { check(parfor_set_num_threads(n)); }
+inline int num_threads() noexcept { return parfor_get_num_threads(); }
+inline int thread_num() noexcept { return parfor_get_thread_num(); }
+
+namespace detail {
+
+// What the trampolines share: the user's callable and the first exception thrown.
+template <class F>
+struct loop_context {
+    F *f;
+    std::atomic<bool> failed{false};
+    std::mutex lock;
+    std::exception_ptr first;
+
+    void capture() noexcept {
+        std::lock_guard<std::mutex> guard(lock);
+        if (!first) first = std::current_exception();
+        failed.store(true, std::memory_order_relaxed);
+    }
+    void rethrow() {
+        if (first) std::rethrow_exception(first);
+    }
+};
+
+template <class F>
+void trampoline(int64_t begin, int64_t end, void *ctx) noexcept {
+    auto *c = static_cast<loop_context<F> *>(ctx);
+    if (c->failed.load(std::memory_order_relaxed)) return;  // stop taking work after a throw
+    try {
+        if constexpr (std::is_invocable_v<F &, int64_t, int64_t>) {
+            (*c->f)(begin, end);
+        } else {
+            for (int64_t i = begin; i < end; ++i) (*c->f)(i);
+        }
+    } catch (...) {
+        c->capture();
+    }
+}
+
+// The operators of parfor_parallel_reduce_f64, applied within one chunk.
+inline double combine(int32_t op, double a, double b) noexcept {
+    switch (op) {
+        case PARFOR_SUM: return a + b;
+        case PARFOR_PROD: return a * b;
+        case PARFOR_MIN: return std::fmin(a, b);
+        default: return std::fmax(a, b);
+    }
+}
+
+inline double identity(int32_t op) noexcept {
+    switch (op) {
+        case PARFOR_SUM: return 0.0;
+        case PARFOR_PROD: return 1.0;
+        case PARFOR_MIN: return std::numeric_limits<double>::infinity();
+        default: return -std::numeric_limits<double>::infinity();
+    }
+}
+
+template <class F>
+struct reduce_context : loop_context<F> {
+    int32_t op;
+};
+
+template <class F>
+double reduce_trampoline(int64_t begin, int64_t end, void *ctx) noexcept {
+    auto *c = static_cast<reduce_context<F> *>(ctx);
+    double acc = identity(c->op);
+    if (c->failed.load(std::memory_order_relaxed)) return acc;
+    try {
+        for (int64_t i = begin; i < end; ++i) acc = combine(c->op, acc, (*c->f)(i));
+    } catch (...) {
+        c->capture();
+    }
+    return acc;
+}
+
+}  // namespace detail
+
+/// Runs f(i) for every i in [begin, end) on parfor's team. If f takes (int64_t b, int64_t e), it
+/// gets whole chunks instead. Rethrows the first exception thrown by f.
+template <class F>
+void parallel_for(int64_t begin, int64_t end, F &&f, parfor_schedule schedule = schedule_static()) {
+    using Fn = std::remove_reference_t<F>;
+    detail::loop_context<Fn> ctx;
+    ctx.f = &f;
+    int status = parfor_parallel_for(begin, end, schedule, &detail::trampoline<Fn>, &ctx);
+    ctx.rethrow();
+    check(status);
+}
+
+/// Reduces f(i) over [begin, end) with op (parfor::sum, prod, min, max). Rethrows the first
+/// exception thrown by f.
+template <class F>
+double parallel_reduce(int64_t begin, int64_t end, reduction op, F &&f,
+                       parfor_schedule schedule = schedule_static()) {
+    using Fn = std::remove_reference_t<F>;
+    detail::reduce_context<Fn> ctx;
+    ctx.f = &f;
+    ctx.op = op;
+    double out = 0.0;
+    int status = parfor_parallel_reduce_f64(begin, end, schedule, op, &detail::reduce_trampoline<Fn>, &ctx, &out);
+    ctx.rethrow();
+    check(status);
+    return out;
+}
+
+}  // namespace parfor
+
+#endif  // PARFOR_HPP
