@@ -40,6 +40,7 @@
 //! The `loom` tests at the bottom model-check this protocol (start, finish, sleep and wake-up,
 //! shutdown) with real loom atomics.
 
+use crate::annotate;
 use crate::sync::{
     thread, AtomicBool, AtomicU64, AtomicUsize, Condvar, Mutex, Ordering::*, Padded, RacyCell,
 };
@@ -149,6 +150,16 @@ impl Dispatch {
         }
     }
 
+    /// Tells race detectors which words are only accessed atomically; call once the dispatch is
+    /// at its final address.
+    pub(crate) fn announce_atomics(&self) {
+        annotate::atomic(&self.start.signal);
+        annotate::atomic(&*self.remaining);
+        for slot in self.slots.iter() {
+            annotate::atomic(&*slot.sleeping);
+        }
+    }
+
     /// Workers this dispatch has room for.
     pub(crate) fn capacity(&self) -> usize {
         self.slots.len()
@@ -161,6 +172,7 @@ impl Dispatch {
     /// Called by worker `worker` (1-based) on its own thread before it first waits.
     pub(crate) fn register_worker(&self, worker: usize) {
         *self.slot(worker).thread.lock().unwrap() = Some(thread::current());
+        annotate::happens_before(self.slot(worker));
     }
 
     /// The sequence number now in force; a new worker starts waiting from it.
@@ -179,6 +191,7 @@ impl Dispatch {
         // SAFETY: the previous region's `wait_for_team` saw `remaining == 0`, after every read of
         // the previous job; workers outside a team never read `job`.
         unsafe { self.start.job.write(job) };
+        annotate::happens_before(&self.start);
         self.publish(team as u64);
         for worker in 1..team {
             self.wake(worker);
@@ -196,6 +209,7 @@ impl Dispatch {
         // Always a swap, never a load first: the handshake needs the two read-modify-writes.
         // Reading `true` acquires the worker's swap, made after it registered its handle.
         if slot.sleeping.swap(false, AcqRel) {
+            annotate::happens_after(slot);
             if let Some(t) = slot.thread.lock().unwrap().as_ref() {
                 t.unpark();
             }
@@ -204,6 +218,11 @@ impl Dispatch {
 
     /// Waits (spinning for `spin`, then sleeping) until every worker of the region has finished.
     pub(crate) fn wait_for_team(&self, spin: Spin) {
+        self.wait_until_done(spin);
+        annotate::happens_after(&*self.remaining);
+    }
+
+    fn wait_until_done(&self, spin: Spin) {
         for _ in 0..spin.polls {
             if self.remaining.load(Acquire) == 0 {
                 return;
@@ -261,6 +280,7 @@ impl Dispatch {
     /// # Safety
     /// Only after `wait_for_work` returned `Wake::Work` for this worker, once.
     pub(crate) unsafe fn run_share(&self, worker: usize) {
+        annotate::happens_after(&self.start);
         // SAFETY: the caller cannot write `job` before this worker's `finish` (see the module
         // docs), and the closure stays alive until then.
         unsafe { self.start.job.read().run(worker) };
@@ -268,6 +288,7 @@ impl Dispatch {
 
     /// Worker side: this worker's share of the region is done.
     pub(crate) fn finish(&self) {
+        annotate::happens_before(&*self.remaining);
         if self.remaining.fetch_sub(1, AcqRel) == CALLER_SLEEPING | 1 {
             let _guard = self.done_lock.lock().unwrap();
             self.done.notify_one();

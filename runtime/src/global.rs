@@ -12,6 +12,7 @@
 //! parent is unaffected. A cheap fork generation counter tells pools built with
 //! [`crate::Pool::builder`] that they are in a child (see [`crate::pool`]).
 
+use crate::annotate;
 use crate::env::{DisplayEnv, Settings};
 use crate::pool::{Registry, RegistryConfig, ThreadsError};
 use crate::schedule::Schedule;
@@ -64,8 +65,10 @@ extern "C" fn forget_pool_in_child() {
 
 /// The global registry, created on first use.
 pub(crate) fn registry() -> &'static Arc<Registry> {
+    annotate::atomic(&GLOBAL);
     let p = GLOBAL.load(Acquire);
     if !p.is_null() {
+        annotate::happens_after(&GLOBAL);
         // SAFETY: a non-null GLOBAL points to a leaked `Box<Arc<Registry>>`, never freed.
         return unsafe { &*p.cast::<Arc<Registry>>() };
     }
@@ -74,6 +77,7 @@ pub(crate) fn registry() -> &'static Arc<Registry> {
 
 #[cold]
 fn create() -> &'static Arc<Registry> {
+    annotate::atomic(&CREATING);
     while CREATING
         .compare_exchange_weak(false, true, Acquire, Relaxed)
         .is_err()
@@ -102,8 +106,10 @@ fn create() -> &'static Arc<Registry> {
             eprintln!("parfor: warning: {e}");
         }
         p = Box::into_raw(Box::new(registry)).cast();
+        annotate::happens_before(&GLOBAL);
         GLOBAL.store(p, Release);
     }
+    annotate::happens_after(&GLOBAL);
     CREATING.store(false, Release);
     // SAFETY: as in `registry`.
     unsafe { &*p.cast::<Arc<Registry>>() }

@@ -31,6 +31,7 @@
 #![warn(missing_docs)]
 
 mod affinity;
+mod annotate;
 mod dispatch;
 mod env;
 mod global;

@@ -22,6 +22,7 @@ fn chunks_in(
     }
     let plan = schedule.resolve(registry.runtime_schedule());
     let state = LoopState::default();
+    state.announce();
     registry.region(
         team,
         len,
@@ -32,6 +33,7 @@ fn chunks_in(
         },
         &|| state.cancel(),
     );
+    state.retire();
 }
 
 pub(crate) fn for_chunks_in<I: Index>(

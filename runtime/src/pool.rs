@@ -115,7 +115,7 @@ impl Registry {
     /// A registry with no workers yet; see [`Registry::grow`].
     pub(crate) fn new(config: RegistryConfig, settings: &Settings) -> Arc<Registry> {
         let capacity = config.thread_limit.saturating_sub(1);
-        Arc::new(Registry {
+        let registry = Arc::new(Registry {
             dispatch: Dispatch::new(capacity),
             region_lock: Mutex::new(()),
             handles: Mutex::new(Vec::new()),
@@ -126,7 +126,13 @@ impl Registry {
             generation: crate::global::fork_generation(),
             warned_after_fork: AtomicBool::new(false),
             config,
-        })
+        });
+        registry.dispatch.announce_atomics();
+        crate::annotate::atomic(&registry.workers);
+        crate::annotate::atomic(&registry.num_threads);
+        crate::annotate::atomic(&registry.schedule);
+        crate::annotate::atomic(&registry.serial_threshold);
+        registry
     }
 
     /// Creates workers until a team of `team` threads can run (capped at the thread limit).

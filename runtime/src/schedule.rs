@@ -190,6 +190,16 @@ pub(crate) struct LoopState {
 }
 
 impl LoopState {
+    /// Tells race detectors that the state is only accessed atomically while the loop runs.
+    pub(crate) fn announce(&self) {
+        crate::annotate::atomic(self);
+    }
+
+    /// Undoes [`LoopState::announce`] before the memory is reused.
+    pub(crate) fn retire(&self) {
+        crate::annotate::plain(self);
+    }
+
     /// Asks every thread of the loop to take no further chunk.
     pub(crate) fn cancel(&self) {
         self.cancelled.store(true, Ordering::Relaxed);
