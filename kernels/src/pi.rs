@@ -75,8 +75,9 @@ pub fn block_hits(p: Params, seed: u64, b: u64) -> u64 {
     for _ in points {
         let u: f64 = rng.random();
         let v: f64 = rng.random();
-        let (du, dv) = (u - 0.5, v - 0.5);
-        hits += u64::from(du * du + dv * dv < 0.25);
+        if (u - 0.5) * (u - 0.5) + (v - 0.5) * (v - 0.5) < 0.25 {
+            hits += 1;
+        }
     }
     hits
 }

@@ -63,6 +63,17 @@ pub fn input(p: Params, seed: u64) -> Vec<f64> {
     x
 }
 
+/// Fills `x` with the input for `seed` in parallel on the global pool (`x[i] = 500 * U[0, 1)`).
+///
+/// ```
+/// let mut x = vec![0.0; 1000];
+/// parfor_kernels::roots::fill_input(7, &mut x, parfor::Schedule::Static);
+/// assert_eq!(x, parfor_kernels::roots::input(parfor_kernels::roots::Params { n: 1000 }, 7));
+/// ```
+pub fn fill_input(seed: u64, x: &mut [f64], schedule: Schedule) {
+    fill_input_on(Runner::Global, seed, x, schedule)
+}
+
 /// Fills `x` with the input for `seed` (the same values for any runner and schedule).
 ///
 /// ```

@@ -164,6 +164,21 @@ fn len(p: Params) -> usize {
     usize::try_from(p.households).expect("parfor-kernels: too many households for this machine")
 }
 
+/// Fills `out[k]` with the final wealth of household `first + k`, in parallel on the global pool
+/// (for a split run, e.g. one MPI rank's households; the median is then taken over all of them).
+///
+/// ```
+/// use parfor_kernels::wealth;
+/// let p = wealth::Params { households: 300, steps: 50, ..Default::default() };
+/// let mut w = vec![0.0; 300];
+/// wealth::fill(p, 2, 0, &mut w[..100], parfor::Schedule::Static);
+/// wealth::fill(p, 2, 100, &mut w[100..], parfor::Schedule::Static);
+/// assert_eq!(wealth::median(&mut w), wealth::serial(p, 2));
+/// ```
+pub fn fill(p: Params, seed: u64, first: u64, out: &mut [f64], schedule: Schedule) {
+    fill_on(Runner::Global, p, seed, first, out, schedule)
+}
+
 /// Fills `out[k]` with the final wealth of household `first + k`, in parallel on `runner`
 /// (the schedule deals out blocks of [`BLOCK`] households).
 ///
