@@ -83,6 +83,124 @@
 #define PARFOR_ERR_THREADS 4
 
 /**
+ * The partial result of pi's blocks `block_lo .. block_hi-1`: points drawn and points inside
+ * the circle. Plain integers, so ranks can send it as four `uint64_t` (`MPI_UINT64_T`).
+ *
+ * ```c
+ * parfor_pi_partial part;
+ * parfor_pi_blocks(100000000, 42, 0, 763, &part);
+ * MPI_Gather(&part, 4, MPI_UINT64_T, all, 4, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+ * ```
+ */
+typedef struct parfor_pi_partial {
+  /**
+   * First block covered.
+   */
+  uint64_t block_lo;
+  /**
+   * One past the last block covered.
+   */
+  uint64_t block_hi;
+  /**
+   * Points inside the circle.
+   */
+  uint64_t hits;
+  /**
+   * Points drawn.
+   */
+  uint64_t points;
+} parfor_pi_partial;
+
+/**
+ * Count, mean and sum of squared deviations of one weather block's final temperatures
+ * (Welford). Send it as 24 bytes (`MPI_BYTE`), or with a struct datatype.
+ *
+ * ```c
+ * parfor_moments *m = malloc((hi - lo) * sizeof *m);
+ * parfor_weather_blocks(runs, 100, 42, lo, hi, m, hi - lo);
+ * ```
+ */
+typedef struct parfor_moments {
+  /**
+   * Number of values.
+   */
+  uint64_t count;
+  /**
+   * Their mean.
+   */
+  double mean;
+  /**
+   * Sum of squared deviations from the mean.
+   */
+  double m2;
+} parfor_moments;
+
+/**
+ * The sums of the task means and of the task stds of one bootstrap block, in task order.
+ * Two doubles: send it as `2 * count` `MPI_DOUBLE`.
+ *
+ * ```c
+ * parfor_bootstrap_sums *s = malloc((hi - lo) * sizeof *s);
+ * parfor_bootstrap_blocks(100000, 1000, 42, lo, hi, s, hi - lo);
+ * ```
+ */
+typedef struct parfor_bootstrap_sums {
+  /**
+   * Sum of the block's task means.
+   */
+  double means;
+  /**
+   * Sum of the block's task stds.
+   */
+  double stds;
+} parfor_bootstrap_sums;
+
+/**
+ * The maximum over grid_max's blocks (bands of rows) `block_lo .. block_hi-1`; `-inf` when empty.
+ *
+ * ```c
+ * parfor_grid_max_partial part; parfor_grid_max_blocks(5000, lo, hi, &part);
+ * ```
+ */
+typedef struct parfor_grid_max_partial {
+  /**
+   * First block covered.
+   */
+  uint64_t block_lo;
+  /**
+   * One past the last block covered.
+   */
+  uint64_t block_hi;
+  /**
+   * The maximum over these blocks.
+   */
+  double max;
+} parfor_grid_max_partial;
+
+/**
+ * The total escape count of mandelbrot's blocks (rows) `block_lo .. block_hi-1`. Three
+ * `uint64_t`: send it as `MPI_UINT64_T`.
+ *
+ * ```c
+ * parfor_mandelbrot_partial part; parfor_mandelbrot_blocks(2000, 2000, 1000, lo, hi, &part);
+ * ```
+ */
+typedef struct parfor_mandelbrot_partial {
+  /**
+   * First row covered.
+   */
+  uint64_t block_lo;
+  /**
+   * One past the last row covered.
+   */
+  uint64_t block_hi;
+  /**
+   * Their total escape count.
+   */
+  uint64_t total;
+} parfor_mandelbrot_partial;
+
+/**
  * A loop schedule: `kind` is one of `PARFOR_STATIC` .. `PARFOR_AUTO`; `chunk` >= 0, 0 meaning
  * the default.
  *
@@ -115,6 +233,243 @@ typedef double (*parfor_body_f64)(int64_t begin, int64_t end, void *ctx);
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * The number of blocks of a pi run of `n` points (`n = 0` is `PARFOR_ERR_INVALID`).
+ *
+ * ```c
+ * uint64_t nblocks; parfor_pi_num_blocks(100000000, &nblocks);   // 1526
+ * ```
+ *
+ * # Safety
+ * `nblocks` must be null or point to a writable `uint64_t`.
+ */
+int parfor_pi_num_blocks(uint64_t n, uint64_t *nblocks);
+
+/**
+ * Runs blocks `block_lo .. block_hi-1` of the pi run of `n` points with `seed` on parfor's pool
+ * and writes their partial. `block_lo > block_hi`, `block_hi > num_blocks` and `n = 0` are
+ * `PARFOR_ERR_INVALID`; `block_lo == block_hi` gives an empty partial.
+ *
+ * ```c
+ * parfor_pi_partial part; parfor_pi_blocks(100000000, 42, lo, hi, &part);
+ * ```
+ *
+ * # Safety
+ * `partial` must be null or point to a writable `parfor_pi_partial`.
+ */
+int parfor_pi_blocks(uint64_t n,
+                     uint64_t seed,
+                     uint64_t block_lo,
+                     uint64_t block_hi,
+                     struct parfor_pi_partial *partial);
+
+/**
+ * The pi estimate of `len` partials of consecutive block ranges, in block order: with the
+ * partials of `0 .. num_blocks` it has exactly the bits of `parfor_pi(n, seed, ...)`.
+ * `len = 0`, ranges that do not follow each other and sums that overflow are
+ * `PARFOR_ERR_INVALID`.
+ *
+ * ```c
+ * double pi; parfor_pi_finish(parts, nranks, &pi); printf("%.17g\n", pi);
+ * ```
+ *
+ * # Safety
+ * `partials` must point to `len` readable partials; `pi` must be null or writable.
+ */
+int parfor_pi_finish(const struct parfor_pi_partial *partials, size_t len, double *pi);
+
+/**
+ * The number of blocks of a weather run of `runs` runs (`runs = 0` is `PARFOR_ERR_INVALID`).
+ *
+ * ```c
+ * uint64_t nblocks; parfor_weather_num_blocks(5000000, &nblocks);   // 4883
+ * ```
+ *
+ * # Safety
+ * `nblocks` must be null or point to a writable `uint64_t`.
+ */
+int parfor_weather_num_blocks(uint64_t runs, uint64_t *nblocks);
+
+/**
+ * Runs blocks `block_lo .. block_hi-1` of the weather run (`runs` runs of `steps` steps, `seed`,
+ * as `parfor_weather`) and writes one `parfor_moments` per block, in block order, into
+ * `moments` (length `len`, which must equal `block_hi - block_lo`).
+ *
+ * ```c
+ * parfor_weather_blocks(5000000, 100, 42, lo, hi, moments, hi - lo);
+ * ```
+ *
+ * # Safety
+ * `moments` must point to `len` writable `parfor_moments` (or be null with `len` 0).
+ */
+int parfor_weather_blocks(uint64_t runs,
+                          uint32_t steps,
+                          uint64_t seed,
+                          uint64_t block_lo,
+                          uint64_t block_hi,
+                          struct parfor_moments *moments,
+                          size_t len);
+
+/**
+ * Mean and standard deviation (divisor n) of the final temperatures, from `len` per-block
+ * moments in block order, merged in that order exactly as `parfor_weather` does: with the
+ * moments of blocks `0 .. num_blocks` it gives that function's bits. `len = 0` is
+ * `PARFOR_ERR_INVALID`.
+ *
+ * ```c
+ * double mean, sd; parfor_weather_finish(all_moments, nblocks, &mean, &sd);
+ * ```
+ *
+ * # Safety
+ * `moments` must point to `len` readable `parfor_moments`; `mean` and `std` must be null or
+ * writable.
+ */
+int parfor_weather_finish(const struct parfor_moments *moments,
+                          size_t len,
+                          double *mean,
+                          double *std);
+
+/**
+ * The number of blocks of a bootstrap run of `tasks` tasks (`tasks = 0` is
+ * `PARFOR_ERR_INVALID`).
+ *
+ * ```c
+ * uint64_t nblocks; parfor_bootstrap_num_blocks(100000, &nblocks);   // 1563
+ * ```
+ *
+ * # Safety
+ * `nblocks` must be null or point to a writable `uint64_t`.
+ */
+int parfor_bootstrap_num_blocks(uint64_t tasks, uint64_t *nblocks);
+
+/**
+ * Runs blocks `block_lo .. block_hi-1` of the bootstrap run (`tasks` tasks of `draws` normals,
+ * `seed`, as `parfor_bootstrap`) and writes one `parfor_bootstrap_sums` per block, in block
+ * order, into `sums` (length `len`, which must equal `block_hi - block_lo`).
+ *
+ * ```c
+ * parfor_bootstrap_blocks(100000, 1000, 42, lo, hi, sums, hi - lo);
+ * ```
+ *
+ * # Safety
+ * `sums` must point to `len` writable `parfor_bootstrap_sums` (or be null with `len` 0).
+ */
+int parfor_bootstrap_blocks(uint64_t tasks,
+                            uint64_t draws,
+                            uint64_t seed,
+                            uint64_t block_lo,
+                            uint64_t block_hi,
+                            struct parfor_bootstrap_sums *sums,
+                            size_t len);
+
+/**
+ * The summary of a bootstrap run of `tasks` tasks from its per-block sums, all `len` of them
+ * (`len` must equal the number of blocks), in block order: the same bits as
+ * `parfor_bootstrap`'s `mean_of_means` and `mean_of_stds`.
+ *
+ * ```c
+ * double mm, ms; parfor_bootstrap_finish(100000, all_sums, nblocks, &mm, &ms);
+ * ```
+ *
+ * # Safety
+ * `sums` must point to `len` readable `parfor_bootstrap_sums`; `mean_of_means` and
+ * `mean_of_stds` must be null or writable.
+ */
+int parfor_bootstrap_finish(uint64_t tasks,
+                            const struct parfor_bootstrap_sums *sums,
+                            size_t len,
+                            double *mean_of_means,
+                            double *mean_of_stds);
+
+/**
+ * The number of blocks of an `n` x `n` grid_max problem (`n = 0` is `PARFOR_ERR_INVALID`).
+ *
+ * ```c
+ * uint64_t nblocks; parfor_grid_max_num_blocks(5000, &nblocks);   // 625
+ * ```
+ *
+ * # Safety
+ * `nblocks` must be null or point to a writable `uint64_t`.
+ */
+int parfor_grid_max_num_blocks(uint64_t n, uint64_t *nblocks);
+
+/**
+ * Runs blocks `block_lo .. block_hi-1` of the `n` x `n` grid_max problem and writes their
+ * maximum.
+ *
+ * ```c
+ * parfor_grid_max_partial part; parfor_grid_max_blocks(5000, lo, hi, &part);
+ * ```
+ *
+ * # Safety
+ * `partial` must be null or point to a writable `parfor_grid_max_partial`.
+ */
+int parfor_grid_max_blocks(uint64_t n,
+                           uint64_t block_lo,
+                           uint64_t block_hi,
+                           struct parfor_grid_max_partial *partial);
+
+/**
+ * The maximum of `len` partials of consecutive block ranges in block order: with the partials
+ * of `0 .. num_blocks`, `parfor_grid_max`'s result.
+ *
+ * ```c
+ * double m; parfor_grid_max_finish(parts, nranks, &m);
+ * ```
+ *
+ * # Safety
+ * `partials` must point to `len` readable partials; `max` must be null or writable.
+ */
+int parfor_grid_max_finish(const struct parfor_grid_max_partial *partials, size_t len, double *max);
+
+/**
+ * The number of blocks (rows) of a `width` x `height` mandelbrot problem; any zero argument is
+ * `PARFOR_ERR_INVALID`.
+ *
+ * ```c
+ * uint64_t nblocks; parfor_mandelbrot_num_blocks(2000, 2000, 1000, &nblocks);   // 2000
+ * ```
+ *
+ * # Safety
+ * `nblocks` must be null or point to a writable `uint64_t`.
+ */
+int parfor_mandelbrot_num_blocks(uint32_t width,
+                                 uint32_t height,
+                                 uint32_t max_iter,
+                                 uint64_t *nblocks);
+
+/**
+ * Runs rows `block_lo .. block_hi-1` of the mandelbrot problem and writes their total count.
+ *
+ * ```c
+ * parfor_mandelbrot_partial part; parfor_mandelbrot_blocks(2000, 2000, 1000, lo, hi, &part);
+ * ```
+ *
+ * # Safety
+ * `partial` must be null or point to a writable `parfor_mandelbrot_partial`.
+ */
+int parfor_mandelbrot_blocks(uint32_t width,
+                             uint32_t height,
+                             uint32_t max_iter,
+                             uint64_t block_lo,
+                             uint64_t block_hi,
+                             struct parfor_mandelbrot_partial *partial);
+
+/**
+ * The total count of `len` partials of consecutive row ranges in order: with the partials of
+ * `0 .. num_blocks`, `parfor_mandelbrot`'s total.
+ *
+ * ```c
+ * uint64_t total; parfor_mandelbrot_finish(parts, nranks, &total);
+ * ```
+ *
+ * # Safety
+ * `partials` must point to `len` readable partials; `total` must be null or writable.
+ */
+int parfor_mandelbrot_finish(const struct parfor_mandelbrot_partial *partials,
+                             size_t len,
+                             uint64_t *total);
 
 /**
  * Monte Carlo pi from `n` points drawn with `seed`; `n = 0` is `PARFOR_ERR_INVALID`.

@@ -14,6 +14,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod arrays;
+pub mod blocks;
 pub mod kernels;
 pub mod loops;
 pub mod schedule;
