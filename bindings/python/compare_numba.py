@@ -12,6 +12,11 @@ table shows medians and the ratio numba / parfor (> 1: parfor is faster).
 Thread count: --threads N, else NUMBA_NUM_THREADS, else OMP_NUM_THREADS, else all CPUs; both
 sides use the same count (numba.set_num_threads and parfor.set_threads).
 
+Numba picks its threading layer (omp with libgomp where present, else workqueue); --layer
+chooses one. Deterministic kernels are compared bit for bit ("equal"); Numba's mandelbrot can
+differ in a few hundred boundary pixels (its compiled escape loop need not round like the plain
+serial loop). Timings on a shared machine are noisy: use medians of several repeats.
+
 numba is installed from PyPI with pip when it is missing (--no-install to refuse); parfor must be
 installed (`pip install ./bindings/python`). Not run in CI: it takes minutes at full size.
 """
