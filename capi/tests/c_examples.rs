@@ -2,47 +2,17 @@
 //! (shared and static), runs each one and checks its output, then runs each once under valgrind
 //! memcheck (when valgrind is installed; CI installs it) and requires zero errors.
 
+mod common;
+
+use common::{examples_dir, lib_dir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// target/<profile>, where cargo put libparfor.so and libparfor.a for this test run.
-fn lib_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().unwrap().parent().unwrap().to_path_buf()
-}
-
-fn examples_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../c-examples")
-}
-
-/// Builds every program once (with make) into a directory of this test run.
+/// Builds every program once (`make all`) into a directory of this test run.
 fn build() -> &'static Path {
     static BUILD: OnceLock<PathBuf> = OnceLock::new();
-    BUILD.get_or_init(|| {
-        let lib = lib_dir();
-        assert!(
-            lib.join("libparfor.so").exists() && lib.join("libparfor.a").exists(),
-            "libparfor.so / libparfor.a not found in {}",
-            lib.display()
-        );
-        let build = lib.join("c-examples");
-        let out = Command::new("make")
-            .arg("-C")
-            .arg(examples_dir())
-            .arg(format!("LIBDIR={}", lib.display()))
-            .arg(format!("BUILD={}", build.display()))
-            .arg("all")
-            .output()
-            .expect("make not found");
-        assert!(
-            out.status.success(),
-            "make failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        build
-    })
+    BUILD.get_or_init(|| common::make("all", "c-examples"))
 }
 
 fn run(program: &str, prefix: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
@@ -167,6 +137,7 @@ fn make_install_gives_headers_libraries_and_a_pkg_config_file() {
         eprintln!("pkg-config is not installed: install test skipped (CI installs it)");
         return;
     }
+    build(); // the library, built from the current sources
     let prefix = lib_dir().join(format!("install-{}", std::process::id()));
     let out = Command::new("make")
         .arg("-C")

@@ -8,6 +8,9 @@
 //! Skipped, with a message, when `mpicc` or `mpirun` is missing, unless `PARFOR_REQUIRE_MPI` is
 //! set (.ci/run installs openmpi-bin and libopenmpi-dev and sets it).
 
+mod common;
+
+use common::lib_dir;
 use parfor_kernels::suite::{Kernel, Size, Workload};
 use parfor_kernels::Runner;
 use std::collections::HashMap;
@@ -27,16 +30,6 @@ const KERNELS: [Kernel; 5] = [
     Kernel::GridMax,
     Kernel::Mandelbrot,
 ];
-
-/// target/<profile>, where cargo put libparfor.so for this test run.
-fn lib_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().unwrap().parent().unwrap().to_path_buf()
-}
-
-fn examples_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../c-examples")
-}
 
 /// Whether `mpicc` and `mpirun` are installed; prints why the test is skipped when not.
 fn mpi_present() -> bool {
@@ -62,68 +55,10 @@ fn mpi_present() -> bool {
     true
 }
 
-/// Builds libparfor.so from the current sources into `lib_dir()`, with the profile of this test
-/// run. `cargo test` builds a package's library for its integration tests only when the library is
-/// linkable from Rust (an rlib), and parfor-capi is a cdylib/staticlib: without this step the
-/// programs would link whatever libparfor.so an earlier `cargo build` left there, or none.
-fn build_library() {
-    let lib = lib_dir();
-    let target_dir = lib.parent().unwrap();
-    let profile = match lib.file_name().and_then(|n| n.to_str()) {
-        Some("debug") => "test",
-        Some(other) => other,
-        None => "test",
-    };
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "parfor-capi",
-            "--profile",
-            profile,
-        ])
-        .arg("--target-dir")
-        .arg(target_dir)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo not found");
-    assert!(
-        out.status.success(),
-        "cargo build -p parfor-capi failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        lib.join("libparfor.so").exists(),
-        "libparfor.so not found in {}",
-        lib.display()
-    );
-}
-
 /// Builds the MPI programs once (`make mpi`) into a directory of this test run.
 fn build() -> &'static Path {
     static BUILD: OnceLock<PathBuf> = OnceLock::new();
-    BUILD.get_or_init(|| {
-        build_library();
-        let lib = lib_dir();
-        let build = lib.join("c-examples-mpi");
-        let out = Command::new("make")
-            .arg("-C")
-            .arg(examples_dir())
-            .arg(format!("LIBDIR={}", lib.display()))
-            .arg(format!("BUILD={}", build.display()))
-            .arg("mpi")
-            .output()
-            .expect("make not found");
-        assert!(
-            out.status.success(),
-            "make mpi failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        build
-    })
+    BUILD.get_or_init(|| common::make("mpi", "c-examples-mpi"))
 }
 
 /// Runs `mpirun [flags] -np ranks program args` with `env`; fails the test after two minutes.
