@@ -4,8 +4,10 @@
 //! CPUs of the machine: an MPI rank started with `--bind-to core --map-by slot:PE=2` owns two CPUs,
 //! and its team is placed on those two, not on the cores of its neighbour ranks.
 //!
-//! Thread 0 of a team is the calling thread. It is not moved (it belongs to the application, and
-//! launchers such as `mpirun` bind it already); workers `1..` are bound when they are created.
+//! Thread 0 of a team is the calling thread. When binding is on, the thread that creates the
+//! global pool (the program's initial thread, as in OpenMP) is bound to thread 0's place, within
+//! the process's CPU set, so that it does not share a CPU with worker 1; workers `1..` are bound
+//! when they are created. With binding off (the default) no thread is moved.
 //! With binding on, the place of thread `t` of `T` threads over `P` places is:
 //! - `close` (and `true`): place `t % P` when `T <= P`, else `t * P / T` (neighbours share);
 //! - `spread`: place `t * P / T`, spreading the team over all places;

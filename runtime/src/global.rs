@@ -105,6 +105,8 @@ fn create() -> &'static Arc<Registry> {
         if let Err(e) = registry.set_num_threads(team) {
             eprintln!("parfor: warning: {e}");
         }
+        // As OpenMP runtimes do, binding applies to the initial thread too: it is thread 0.
+        registry.bind_current_thread_as(0);
         p = Box::into_raw(Box::new(registry)).cast();
         annotate::happens_before(&GLOBAL);
         GLOBAL.store(p, Release);

@@ -168,17 +168,18 @@ impl Registry {
     }
 
     fn worker_main(&self, worker: usize, seen: u64) {
+        self.bind_current_thread_as(worker);
+        dispatch::worker_loop(&self.dispatch, worker, seen, || self.spin());
+    }
+
+    /// Binds the calling thread to the place of thread `thread` when `OMP_PROC_BIND` asks for
+    /// binding. Binding is a hint: a CPU set that cannot be applied leaves the thread unbound.
+    pub(crate) fn bind_current_thread_as(&self, thread: usize) {
         let places = &self.config.places;
-        if let Some(place) = affinity::place_of(
-            self.config.proc_bind,
-            worker,
-            self.num_threads.load(Relaxed),
-            places.len(),
-        ) {
-            // Binding is a hint: a CPU set that cannot be applied leaves the thread unbound.
+        let team = self.num_threads.load(Relaxed);
+        if let Some(place) = affinity::place_of(self.config.proc_bind, thread, team, places.len()) {
             let _ = affinity::bind_current_thread(&places[place]);
         }
-        dispatch::worker_loop(&self.dispatch, worker, seen, || self.spin());
     }
 
     fn spin(&self) -> Spin {
