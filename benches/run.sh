@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 RESULTS=target/bench-results
 KERNEL_ROUNDS=${KERNEL_ROUNDS:-1}
 OVERHEAD_ROUNDS=${OVERHEAD_ROUNDS:-2}
-COMMAND="benches/run.sh $*"
+COMMAND="KERNEL_ROUNDS=$KERNEL_ROUNDS OVERHEAD_ROUNDS=$OVERHEAD_ROUNDS MAX_TRIES=${MAX_TRIES:-3} WAIT_QUIET=${WAIT_QUIET:-60} MAX_OTHERS=${MAX_OTHERS:-0.10} benches/run.sh $*"
 
 declare -A EXE
 build() { # builds every bench target once; later edits of the tree cannot change a run half-way
@@ -69,6 +69,7 @@ run() { # run <round> <threads> <target> [criterion filter]
         rm -f "$out"
         others=$(awk -v b=$((b1 - b0 - own)) -v hz="$HZ" -v t0="$t0" -v t1="$t1" 'BEGIN{printf "%.2f", b/hz/(t1-t0)}')
         echo "   other processes used $others cores on average during this run"
+        echo "r$round.$try t$threads $target${filter:+ ($filter)}: $others" >>"$RESULTS/interference.txt"
         if awk -v o="$others" -v m="$MAX_OTHERS" 'BEGIN{exit !(o < m)}'; then
             return 0
         fi
@@ -81,6 +82,8 @@ run() { # run <round> <threads> <target> [criterion filter]
 if [ "${1:-all}" != report ]; then
     rm -rf "$RESULTS"
     mkdir -p "$RESULTS"
+    echo "$COMMAND" >"$RESULTS/command.txt"
+    echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- runtime kernels benches || echo ' + uncommitted changes in runtime/kernels/benches')" >"$RESULTS/commit.txt"
     build
     cargo build -q --release -p parfor-benches --bin report
     rounds=$((KERNEL_ROUNDS > OVERHEAD_ROUNDS ? KERNEL_ROUNDS : OVERHEAD_ROUNDS))
@@ -104,4 +107,6 @@ if [ "${1:-all}" != report ]; then
 fi
 
 cargo build -q --release -p parfor-benches --bin report
+# The command that measured (not "run.sh report", which only regenerates the page).
+[ -f "$RESULTS/command.txt" ] && COMMAND=$(cat "$RESULTS/command.txt")
 target/release/report --results "$RESULTS" --out BENCHMARKS.md --plot benches/plot.png --command "$COMMAND"
