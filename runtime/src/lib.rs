@@ -37,6 +37,7 @@ mod env;
 mod global;
 mod index;
 mod loops;
+mod partials;
 mod pool;
 mod prange;
 pub mod schedule;

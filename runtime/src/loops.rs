@@ -3,11 +3,10 @@
 //! [`chunks_in`]: resolve the schedule, run a region, deal chunks with [`for_each_chunk`].
 
 use crate::index::{sub_range, Index};
+use crate::partials::Partials;
 use crate::pool::{Pool, Registry};
 use crate::schedule::{for_each_chunk, LoopState, Schedule};
-use crate::sync::Padded;
 use std::ops::Range;
-use std::sync::Mutex;
 
 /// Runs `chunk(thread, lo, hi)` over offset chunks of a loop of `len` iterations on `registry`.
 fn chunks_in(
@@ -73,25 +72,26 @@ pub(crate) fn reduce_chunks_in<I: Index, T: Clone + Send + Sync>(
     combine: impl Fn(T, T) -> T + Sync,
 ) -> T {
     let team = registry.team_for_region();
-    // One slot per thread, each written only by its thread: the locks are never contended.
-    let partials: Vec<Padded<Mutex<Option<T>>>> =
-        (0..team).map(|_| Padded(Mutex::new(None))).collect();
+    let partials = Partials::new(team);
     chunks_in(
         registry,
         team,
         I::len(&range),
         schedule,
         &|thread, lo, hi| {
-            let mut slot = partials[thread].lock().unwrap_or_else(|e| e.into_inner());
-            let acc = slot.take().unwrap_or_else(|| identity.clone());
-            *slot = Some(fold(acc, sub_range(&range, lo, hi)));
+            // SAFETY: `chunks_in` calls this on thread `thread` of the region only, one chunk at a time.
+            unsafe {
+                partials.update(thread, |acc| {
+                    fold(
+                        acc.unwrap_or_else(|| identity.clone()),
+                        sub_range(&range, lo, hi),
+                    )
+                })
+            };
         },
     );
     // Combined in thread order, so a static schedule gives the same bits on every run.
-    partials
-        .into_iter()
-        .filter_map(|p| p.0.into_inner().unwrap_or_else(|e| e.into_inner()))
-        .fold(identity, &combine)
+    partials.into_fold(identity, combine)
 }
 
 pub(crate) fn reduce_in<I: Index, T: Clone + Send + Sync>(
