@@ -155,6 +155,9 @@ impl Dispatch {
     pub(crate) fn announce_atomics(&self) {
         annotate::atomic(&self.start.signal);
         annotate::atomic(&*self.remaining);
+        // The caller's sleep lock and condvar guard no data; their futex words are atomics.
+        annotate::atomic(&self.done_lock);
+        annotate::atomic(&self.done);
         for slot in self.slots.iter() {
             annotate::atomic(&*slot.sleeping);
         }
@@ -223,11 +226,11 @@ impl Dispatch {
     }
 
     fn wait_until_done(&self, spin: Spin) {
-        for _ in 0..spin.polls {
+        for poll in 0..spin.polls {
             if self.remaining.load(Acquire) == 0 {
                 return;
             }
-            spin.pause();
+            spin.pause(poll);
         }
         if self.remaining.fetch_or(CALLER_SLEEPING, AcqRel) == 0 {
             self.remaining.store(0, Relaxed);
@@ -243,11 +246,11 @@ impl Dispatch {
 
     /// Worker `worker` waits for a sequence number other than `seen`, spinning for `spin` first.
     pub(crate) fn wait_for_work(&self, worker: usize, seen: u64, spin: Spin) -> Wake {
-        for _ in 0..spin.polls {
+        for poll in 0..spin.polls {
             if let Some(wake) = self.check(worker, seen) {
                 return wake;
             }
-            spin.pause();
+            spin.pause(poll);
         }
         let slot = self.slot(worker);
         loop {

@@ -5,7 +5,9 @@
 //! budget as OpenMP describes: `active` keeps waiting threads spinning, `passive` puts them to sleep
 //! at once; `PARFOR_SPIN_COUNT` sets the budget explicitly. When the team has more threads than
 //! the process has CPUs, spinning only steals time from threads that have work, so the budget
-//! drops to a few polls, each yielding the CPU (the way libgomp throttles its spin count).
+//! drops to a few polls, each yielding the CPU (the way libgomp throttles its spin count). Even
+//! when not oversubscribed, a spinning thread yields every [`YIELD_EVERY`] polls, so that on a
+//! machine busy with other processes it does not keep a CPU that a thread with work needs.
 
 use std::fmt;
 use std::str::FromStr;
@@ -33,6 +35,8 @@ pub const DEFAULT_SPIN_COUNT: u64 = 1 << 14;
 /// Polls under `OMP_WAIT_POLICY=active` (a few seconds): waiting threads stay hot, but
 /// a pool forgotten by its program still falls asleep eventually.
 pub const ACTIVE_SPIN_COUNT: u64 = 1 << 28;
+/// A spinning thread yields the CPU once every this many polls (a few microseconds of spinning).
+pub const YIELD_EVERY: u64 = 256;
 /// Polls when the team is larger than the CPUs the process may use; each poll yields the CPU.
 pub const OVERSUBSCRIBED_SPIN_COUNT: u64 = 16;
 
@@ -98,10 +102,13 @@ impl Spin {
         }
     }
 
-    /// One poll's pause.
+    /// The pause after poll number `poll`: a pause instruction, and every
+    /// [`YIELD_EVERY`]th poll (or every poll when oversubscribed) a yield of the CPU, so that a
+    /// spinning thread never holds a CPU for long that a thread with work (ours, or another
+    /// process's on a busy machine) is waiting for.
     #[inline]
-    pub(crate) fn pause(self) {
-        if self.yielding {
+    pub(crate) fn pause(self, poll: u64) {
+        if self.yielding || poll % YIELD_EVERY == YIELD_EVERY - 1 {
             crate::sync::yield_now();
         } else {
             crate::sync::spin_loop();
