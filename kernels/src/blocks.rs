@@ -192,3 +192,39 @@ pub fn linspace(start: f64, stop: f64, n: u64, i: u64) -> f64 {
     let step = (stop - start) / (n - 1) as f64;
     start + i as f64 * step
 }
+
+/// The per-block results of a contiguous range of blocks, kept one per block so that folding
+/// them in block order gives the same bits however the range was split (the partial type of
+/// weather and bootstrap, whose floating-point merges are not associative).
+///
+/// ```
+/// use parfor_kernels::blocks::PerBlock;
+/// let left = PerBlock { blocks: 0..2, per_block: vec![1.0, 2.0] };
+/// let right = PerBlock { blocks: 2..3, per_block: vec![3.0] };
+/// assert_eq!(left.combine(right).per_block, vec![1.0, 2.0, 3.0]);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct PerBlock<T> {
+    /// The blocks covered.
+    pub blocks: Range<u64>,
+    /// One entry per block, in block order.
+    pub per_block: Vec<T>,
+}
+
+impl<T> PerBlock<T> {
+    /// The partial of `self.blocks` followed by `next.blocks`.
+    ///
+    /// # Panics
+    /// When `next` does not start where `self` ends.
+    pub fn combine(self, next: PerBlock<T>) -> PerBlock<T> {
+        self.try_combine(next)
+            .unwrap_or_else(|e| panic!("parfor-kernels: {e}"))
+    }
+
+    /// [`PerBlock::combine`], or an error when the ranges are not adjacent.
+    pub fn try_combine(mut self, next: PerBlock<T>) -> Result<PerBlock<T>, NotAdjacent> {
+        self.blocks = join(&self.blocks, &next.blocks)?;
+        self.per_block.extend(next.per_block);
+        Ok(self)
+    }
+}

@@ -17,7 +17,7 @@
 //! assert!((s.mean_of_stds - (1.0 - 0.75 / 1000.0)).abs() < 5.0 / (2.0f64 * 1000.0 * 500.0).sqrt());
 //! ```
 
-use crate::blocks::{self, NotAdjacent, Runner};
+use crate::blocks::{self, PerBlock, Runner};
 use crate::rng;
 use parfor::Schedule;
 use std::ops::Range;
@@ -315,32 +315,10 @@ pub fn partial_on(
     BootstrapPartial { blocks, per_block }
 }
 
-/// Per-block sums of a contiguous range of blocks.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BootstrapPartial {
-    /// The blocks covered.
-    pub blocks: Range<u64>,
-    /// One entry per block, in block order.
-    pub per_block: Vec<BlockSums>,
-}
+/// Per-block sums of a contiguous range of blocks (see [`PerBlock`]).
+pub type BootstrapPartial = PerBlock<BlockSums>;
 
 impl BootstrapPartial {
-    /// The partial of `self.blocks` followed by `next.blocks`.
-    ///
-    /// # Panics
-    /// When `next` does not start where `self` ends.
-    pub fn combine(self, next: BootstrapPartial) -> BootstrapPartial {
-        self.try_combine(next)
-            .unwrap_or_else(|e| panic!("parfor-kernels: {e}"))
-    }
-
-    /// [`BootstrapPartial::combine`], or an error when the ranges are not adjacent.
-    pub fn try_combine(mut self, next: BootstrapPartial) -> Result<BootstrapPartial, NotAdjacent> {
-        self.blocks = blocks::join(&self.blocks, &next.blocks)?;
-        self.per_block.extend(next.per_block);
-        Ok(self)
-    }
-
     /// The summary over the tasks of these blocks (the whole run's when they are all of `p`'s).
     pub fn finish(&self, p: Params) -> Summary {
         let tasks = self

@@ -15,7 +15,7 @@
 //! assert!((s.mean - 72.0).abs() < 0.3 && (s.std - 5.7735).abs() < 0.2);
 //! ```
 
-use crate::blocks::{self, NotAdjacent, Runner};
+use crate::blocks::{self, PerBlock, Runner};
 use crate::rng;
 use parfor::Schedule;
 use std::ops::Range;
@@ -258,32 +258,10 @@ pub fn partial_on(
     WeatherPartial { blocks, per_block }
 }
 
-/// The per-block moments of a contiguous range of blocks.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WeatherPartial {
-    /// The blocks covered.
-    pub blocks: Range<u64>,
-    /// One entry per block, in block order.
-    pub per_block: Vec<Moments>,
-}
+/// The per-block moments of a contiguous range of blocks (see [`PerBlock`]).
+pub type WeatherPartial = PerBlock<Moments>;
 
 impl WeatherPartial {
-    /// The partial of `self.blocks` followed by `next.blocks`.
-    ///
-    /// # Panics
-    /// When `next` does not start where `self` ends.
-    pub fn combine(self, next: WeatherPartial) -> WeatherPartial {
-        self.try_combine(next)
-            .unwrap_or_else(|e| panic!("parfor-kernels: {e}"))
-    }
-
-    /// [`WeatherPartial::combine`], or an error when the ranges are not adjacent.
-    pub fn try_combine(mut self, next: WeatherPartial) -> Result<WeatherPartial, NotAdjacent> {
-        self.blocks = blocks::join(&self.blocks, &next.blocks)?;
-        self.per_block.extend(next.per_block);
-        Ok(self)
-    }
-
     /// The moments of all the blocks, merged in block order.
     pub fn moments(&self) -> Moments {
         self.per_block
