@@ -1,27 +1,23 @@
 //! EPCC-style overheads (parfor_benches::overhead) on rayon (RAYON_NUM_THREADS), written the way a rayon user would; only rayon's pool runs in this process.
-
 mod common;
 
+use common::{overhead_benches, OverheadSide};
 use criterion::{criterion_group, criterion_main, Criterion};
 use parfor_benches::overhead::rayon_side as side;
-use std::hint::black_box;
 
 fn benches(c: &mut Criterion) {
     let threads = rayon::current_num_threads();
-    let mut g = c.benchmark_group("overhead");
-    g.bench_function("rayon/empty_region", |b| {
-        b.iter(|| side::empty_region(threads))
-    });
-    g.bench_function("rayon/for_1000", |b| b.iter(side::for_1000));
-    g.bench_function("rayon/reduce_1000", |b| {
-        b.iter(|| black_box(side::reduce_1000()))
-    });
-    g.bench_function("rayon/dynamic_10000", |b| b.iter(side::dynamic_10000));
-    let mut a = vec![0.0f64; 1000];
-    g.bench_function("rayon/regions_100", |b| {
-        b.iter(|| side::regions_100(&mut a))
-    });
-    g.finish();
+    overhead_benches(
+        c,
+        OverheadSide {
+            name: "rayon",
+            empty_region: || side::empty_region(threads),
+            for_1000: side::for_1000,
+            reduce_1000: side::reduce_1000,
+            dynamic_10000: side::dynamic_10000,
+            regions_100: side::regions_100,
+        },
+    );
 }
 
 criterion_group! {
