@@ -5,8 +5,8 @@
 //! protocol builds from atomics, and they take every plain-looking access to an atomic for a
 //! race. So the protocol tells them: [`happens_before`] / [`happens_after`] on the same tag mark
 //! each handoff (region start: caller to workers; region end: workers to caller), and [`atomic`]
-//! marks the words that are only ever accessed atomically (until [`plain`] undoes it, for memory
-//! that is reused, such as a loop's state on the stack).
+//! marks the words that are only ever accessed atomically (the dispatch's words and the pool's
+//! loop state, which live as long as the pool).
 
 #[cfg(feature = "valgrind")]
 mod ffi {
@@ -15,11 +15,9 @@ mod ffi {
         pub fn parfor_hg_happens_before(tag: *const c_void);
         pub fn parfor_hg_happens_after(tag: *const c_void);
         pub fn parfor_hg_atomic(addr: *const c_void, len: usize);
-        pub fn parfor_hg_plain(addr: *const c_void, len: usize);
         pub fn parfor_drd_happens_before(tag: *const c_void);
         pub fn parfor_drd_happens_after(tag: *const c_void);
         pub fn parfor_drd_atomic(addr: *const c_void, len: usize);
-        pub fn parfor_drd_plain(addr: *const c_void, len: usize);
     }
 }
 
@@ -61,20 +59,6 @@ pub(crate) fn atomic<T>(value: &T) {
         let p = (value as *const T).cast();
         ffi::parfor_hg_atomic(p, std::mem::size_of::<T>());
         ffi::parfor_drd_atomic(p, std::mem::size_of::<T>());
-    }
-    #[cfg(not(feature = "valgrind"))]
-    let _ = value;
-}
-
-/// Undoes [`atomic`] for memory about to be reused for other data.
-#[inline(always)]
-pub(crate) fn plain<T>(value: &T) {
-    #[cfg(feature = "valgrind")]
-    // SAFETY: as in `happens_before`.
-    unsafe {
-        let p = (value as *const T).cast();
-        ffi::parfor_hg_plain(p, std::mem::size_of::<T>());
-        ffi::parfor_drd_plain(p, std::mem::size_of::<T>());
     }
     #[cfg(not(feature = "valgrind"))]
     let _ = value;

@@ -3,8 +3,10 @@
 //! ## State
 //! - `signal` (one `u64`): a region sequence number in the high bits and the team size in the low
 //!   [`TEAM_BITS`] bits. Team size 0 means "shut down". The caller bumps it to start a region.
-//! - `job`: the region's body, a type-erased pointer to a closure on the caller's stack. Written
-//!   by the caller only while no worker can read it (see below).
+//! - `job`: what the region runs, a small `Copy` value (for the pool, a [`crate::region::LoopJob`]:
+//!   the loop's plan, length and chunk body) on the same cache line as `signal`, so that a woken
+//!   worker gets both in one transfer. Written by the caller only while no worker can read it
+//!   (see below).
 //! - `remaining`: workers of the current region that have not finished yet.
 //! - one `sleeping` flag per worker, and a SLEEPING bit in `remaining` with a mutex and condvar.
 //!
@@ -52,48 +54,12 @@ const TEAM_MASK: u64 = (1 << TEAM_BITS) - 1;
 /// The largest team the protocol can describe.
 pub(crate) const MAX_TEAM: usize = TEAM_MASK as usize;
 
-/// A type-erased region body: `run(data, thread)` runs thread `thread`'s share. It must not
-/// unwind (the team layer catches panics before they reach here).
-#[derive(Clone, Copy)]
-pub(crate) struct JobRef {
-    data: *const (),
-    run: unsafe fn(*const (), usize),
-}
-
-impl JobRef {
-    /// Erases `body`. The result may be run only while `body` is alive.
-    pub(crate) fn new<F: Fn(usize) + Sync>(body: &F) -> JobRef {
-        /// # Safety
-        /// `data` must point to a live `F`.
-        unsafe fn call<F: Fn(usize) + Sync>(data: *const (), thread: usize) {
-            // SAFETY: `data` was made from `&F` in `JobRef::new` and the dispatch protocol keeps
-            // the caller (who owns the `F`) waiting until every worker has run it.
-            let body = unsafe { &*(data as *const F) };
-            body(thread)
-        }
-        JobRef {
-            data: body as *const F as *const (),
-            run: call::<F>,
-        }
-    }
-
-    /// # Safety
-    /// The closure this was made from must still be alive.
-    pub(crate) unsafe fn run(self, thread: usize) {
-        // SAFETY: forwarded to the caller.
-        unsafe { (self.run)(self.data, thread) }
-    }
-
-    fn none() -> JobRef {
-        JobRef::new(&|_| {})
-    }
-}
-
 /// What a waiting worker was woken for.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Wake {
-    /// A region this worker is part of; run it, then call [`Dispatch::finish`].
-    Work { sequence: u64 },
+    /// A region of `team` threads this worker is part of; run it, then call
+    /// [`Dispatch::finish`].
+    Work { sequence: u64, team: usize },
     /// A region without this worker.
     NotInTeam { sequence: u64 },
     /// The pool is shutting down.
@@ -107,36 +73,37 @@ struct WorkerSlot {
 
 /// What the caller writes to start a region, on one cache line: a woken worker fetches the
 /// signal and the job in one transfer.
-struct Start {
+struct Start<J: Copy> {
     signal: AtomicU64,
-    job: RacyCell<JobRef>,
+    job: RacyCell<J>,
 }
 
 /// Workers of the region still running, plus [`CALLER_SLEEPING`]; on a line of its own.
 const CALLER_SLEEPING: usize = 1 << (usize::BITS - 1);
 
-/// The protocol's state, shared by a pool's caller side and its workers.
-pub(crate) struct Dispatch {
-    start: Padded<Start>,
+/// The protocol's state, shared by a pool's caller side and its workers; `J` is what a region
+/// runs.
+pub(crate) struct Dispatch<J: Copy> {
+    start: Padded<Start<J>>,
     remaining: Padded<AtomicUsize>,
     done_lock: Mutex<()>,
     done: Condvar,
     slots: Box<[WorkerSlot]>,
 }
 
-// SAFETY: `job` holds a pointer to a `Sync` closure; the protocol above orders every access to
-// it, and all other fields are atomics or locks.
-unsafe impl Sync for Dispatch {}
+// SAFETY: the protocol above orders every access to `job`, which is `Send + Sync`; all other
+// fields are atomics or locks.
+unsafe impl<J: Copy + Send + Sync> Sync for Dispatch<J> {}
 // SAFETY: as above; nothing in `Dispatch` is tied to the thread that created it.
-unsafe impl Send for Dispatch {}
+unsafe impl<J: Copy + Send + Sync> Send for Dispatch<J> {}
 
-impl Dispatch {
+impl<J: Copy + Default> Dispatch<J> {
     /// State for a pool with up to `workers` worker threads (indices `1..=workers`).
-    pub(crate) fn new(workers: usize) -> Dispatch {
+    pub(crate) fn new(workers: usize) -> Dispatch<J> {
         Dispatch {
             start: Padded(Start {
                 signal: AtomicU64::new(0),
-                job: RacyCell::new(JobRef::none()),
+                job: RacyCell::new(J::default()),
             }),
             remaining: Padded(AtomicUsize::new(0)),
             done_lock: Mutex::new(()),
@@ -186,9 +153,9 @@ impl Dispatch {
     /// Starts a region of `team` threads (2 ..= capacity + 1) running `job`.
     ///
     /// # Safety
-    /// Only one caller at a time; the closure behind `job` must stay alive until
+    /// Only one caller at a time; whatever `job` points to must stay alive until
     /// [`Dispatch::wait_for_team`] returns.
-    pub(crate) unsafe fn start(&self, team: usize, job: JobRef) {
+    pub(crate) unsafe fn start(&self, team: usize, job: J) {
         debug_assert!(team >= 2 && team <= self.capacity() + 1);
         self.remaining.store(team - 1, Relaxed);
         // SAFETY: the previous region's `wait_for_team` saw `remaining == 0`, after every read of
@@ -272,21 +239,21 @@ impl Dispatch {
         } else if team == 0 {
             Some(Wake::Shutdown)
         } else if worker < team {
-            Some(Wake::Work { sequence })
+            Some(Wake::Work { sequence, team })
         } else {
             Some(Wake::NotInTeam { sequence })
         }
     }
 
-    /// Runs worker `worker`'s share of the region it was woken for.
+    /// The job of the region this worker was woken for.
     ///
     /// # Safety
-    /// Only after `wait_for_work` returned `Wake::Work` for this worker, once.
-    pub(crate) unsafe fn run_share(&self, worker: usize) {
+    /// Only after `wait_for_work` returned `Wake::Work` for this worker, and before its `finish`.
+    unsafe fn job(&self) -> J {
         annotate::happens_after(&self.start);
         // SAFETY: the caller cannot write `job` before this worker's `finish` (see the module
-        // docs), and the closure stays alive until then.
-        unsafe { self.start.job.read().run(worker) };
+        // docs).
+        unsafe { self.start.job.read() }
     }
 
     /// Worker side: this worker's share of the region is done.
@@ -307,10 +274,17 @@ impl Dispatch {
     }
 }
 
-/// The loop every worker thread runs until shutdown. `seen` is [`Dispatch::current_sequence`]
-/// read by the spawning thread while no region could start, so that a region published before the
-/// worker first looks is not mistaken for an old one.
-pub(crate) fn worker_loop(dispatch: &Dispatch, worker: usize, seen: u64, spin: impl Fn() -> Spin) {
+/// The loop every worker thread runs until shutdown: `run(job, worker, team)` for each region it
+/// is part of. `seen` is [`Dispatch::current_sequence`] read by the spawning thread while no
+/// region could start, so that a region published before the worker first looks is not mistaken
+/// for an old one.
+pub(crate) fn worker_loop<J: Copy + Default>(
+    dispatch: &Dispatch<J>,
+    worker: usize,
+    seen: u64,
+    spin: impl Fn() -> Spin,
+    run: impl Fn(J, usize, usize),
+) {
     dispatch.register_worker(worker);
     let mut seen = seen;
     let mut budget = spin();
@@ -325,10 +299,10 @@ pub(crate) fn worker_loop(dispatch: &Dispatch, worker: usize, seen: u64, spin: i
                     yielding: false,
                 };
             }
-            Wake::Work { sequence } => {
+            Wake::Work { sequence, team } => {
                 seen = sequence;
-                // SAFETY: woken with `Work` for this sequence, run once.
-                unsafe { dispatch.run_share(worker) };
+                // SAFETY: woken with `Work` for this sequence, and before `finish`.
+                run(unsafe { dispatch.job() }, worker, team);
                 dispatch.finish();
                 budget = spin();
             }
@@ -340,6 +314,62 @@ pub(crate) fn worker_loop(dispatch: &Dispatch, worker: usize, seen: u64, spin: i
 mod loom_tests {
     use super::*;
     use crate::sync::{Arc, AtomicUsize};
+
+    /// A type-erased region body: `run(data, thread)` runs thread `thread`'s share. It must not
+    /// unwind (the team layer catches panics before they reach here).
+    #[derive(Clone, Copy)]
+    struct JobRef {
+        data: *const (),
+        run: unsafe fn(*const (), usize),
+    }
+
+    impl JobRef {
+        /// Erases `body`. The result may be run only while `body` is alive.
+        fn new<F: Fn(usize) + Sync>(body: &F) -> JobRef {
+            /// # Safety
+            /// `data` must point to a live `F`.
+            unsafe fn call<F: Fn(usize) + Sync>(data: *const (), thread: usize) {
+                // SAFETY: `data` was made from `&F` in `JobRef::new` and the dispatch protocol keeps
+                // the caller (who owns the `F`) waiting until every worker has run it.
+                let body = unsafe { &*(data as *const F) };
+                body(thread)
+            }
+            JobRef {
+                data: body as *const F as *const (),
+                run: call::<F>,
+            }
+        }
+
+        /// # Safety
+        /// The closure this was made from must still be alive.
+        unsafe fn run(self, thread: usize) {
+            // SAFETY: forwarded to the caller.
+            unsafe { (self.run)(self.data, thread) }
+        }
+    }
+
+    // SAFETY: a JobRef points to a `Sync` closure that the models keep alive while it is shared.
+    unsafe impl Send for JobRef {}
+    // SAFETY: as above.
+    unsafe impl Sync for JobRef {}
+
+    impl Default for JobRef {
+        fn default() -> JobRef {
+            JobRef::new(&|_| {})
+        }
+    }
+
+    /// A worker of the models: runs the region's closure as its share.
+    fn work(d: &Dispatch<JobRef>, w: usize, polls: u64) {
+        // SAFETY: the models keep each region's closure alive until the team is done.
+        worker_loop(
+            d,
+            w,
+            0,
+            || spin(polls),
+            |job: JobRef, w, _| unsafe { job.run(w) },
+        )
+    }
 
     fn spin(polls: u64) -> Spin {
         Spin {
@@ -357,7 +387,7 @@ mod loom_tests {
             let handles: Vec<_> = (1..=workers)
                 .map(|w| {
                     let d = dispatch.clone();
-                    thread::spawn(move || worker_loop(&d, w, 0, || spin(polls)))
+                    thread::spawn(move || work(&d, w, polls))
                 })
                 .collect();
             for _ in 0..regions {
@@ -403,7 +433,7 @@ mod loom_tests {
             let handles: Vec<_> = (1..=2)
                 .map(|w| {
                     let d = dispatch.clone();
-                    thread::spawn(move || worker_loop(&d, w, 0, || spin(0)))
+                    thread::spawn(move || work(&d, w, 0))
                 })
                 .collect();
             for team in [2, 3] {
@@ -432,7 +462,7 @@ mod loom_tests {
         loom::model(|| {
             let dispatch = Arc::new(Dispatch::new(1));
             let d = dispatch.clone();
-            let worker = thread::spawn(move || worker_loop(&d, 1, 0, || spin(0)));
+            let worker = thread::spawn(move || work(&d, 1, 0));
             let cancelled = AtomicUsize::new(0);
             let panics = crate::team::PanicSlot::default();
             let body = |t: usize| {

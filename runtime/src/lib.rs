@@ -40,6 +40,7 @@ mod loops;
 mod partials;
 mod pool;
 mod prange;
+mod region;
 pub mod schedule;
 mod sync;
 mod team;

@@ -5,7 +5,7 @@
 use crate::index::{sub_range, Index};
 use crate::partials::Partials;
 use crate::pool::{Pool, Registry};
-use crate::schedule::{for_each_chunk, LoopState, Schedule};
+use crate::schedule::Schedule;
 use std::ops::Range;
 
 /// Runs `chunk(thread, lo, hi)` over offset chunks of a loop of `len` iterations on `registry`.
@@ -20,19 +20,7 @@ fn chunks_in(
         return;
     }
     let plan = schedule.resolve(registry.runtime_schedule());
-    let state = LoopState::default();
-    state.announce();
-    registry.region(
-        team,
-        len,
-        &|thread| {
-            for_each_chunk(plan, len, team, thread, &state, |lo, hi| {
-                chunk(thread, lo, hi)
-            })
-        },
-        &|| state.cancel(),
-    );
-    state.retire();
+    registry.run_loop(team, len, plan, chunk);
 }
 
 pub(crate) fn for_chunks_in<I: Index>(

@@ -13,9 +13,10 @@
 //! the calling thread in the child, with one warning.
 
 use crate::affinity::{self, Places, ProcBind};
-use crate::dispatch::{self, Dispatch, JobRef, MAX_TEAM};
+use crate::dispatch::{self, Dispatch, MAX_TEAM};
 use crate::env::Settings;
-use crate::schedule::Schedule;
+use crate::region::{ChunkBody, LoopJob};
+use crate::schedule::{LoopState, Plan, Schedule};
 use crate::team::{self, PanicSlot};
 use crate::wait::{Spin, WaitPolicy};
 use std::fmt;
@@ -93,7 +94,10 @@ impl RegistryConfig {
 
 /// A pool's shared state. Workers hold an `Arc` of it.
 pub(crate) struct Registry {
-    dispatch: Dispatch,
+    dispatch: Dispatch<LoopJob>,
+    /// The running region's loop state and first panic (regions are serialised).
+    loop_state: LoopState,
+    panics: PanicSlot,
     config: RegistryConfig,
     /// Serialises regions of this pool.
     region_lock: Mutex<()>,
@@ -117,6 +121,8 @@ impl Registry {
         let capacity = config.thread_limit.saturating_sub(1);
         let registry = Arc::new(Registry {
             dispatch: Dispatch::new(capacity),
+            loop_state: LoopState::default(),
+            panics: PanicSlot::default(),
             region_lock: Mutex::new(()),
             handles: Mutex::new(Vec::new()),
             workers: AtomicUsize::new(0),
@@ -128,6 +134,7 @@ impl Registry {
             config,
         });
         registry.dispatch.announce_atomics();
+        registry.loop_state.announce();
         crate::annotate::atomic(&registry.workers);
         crate::annotate::atomic(&registry.num_threads);
         crate::annotate::atomic(&registry.schedule);
@@ -169,7 +176,11 @@ impl Registry {
 
     fn worker_main(&self, worker: usize, seen: u64) {
         self.bind_current_thread_as(worker);
-        dispatch::worker_loop(&self.dispatch, worker, seen, || self.spin());
+        let run = |job: LoopJob, thread, team| {
+            // SAFETY: the caller keeps the job's chunk body alive until the team has finished.
+            unsafe { job.run_share(thread, team, &self.loop_state, &self.panics) }
+        };
+        dispatch::worker_loop(&self.dispatch, worker, seen, || self.spin(), run);
     }
 
     /// Binds the calling thread to the place of thread `thread` when `OMP_PROC_BIND` asks for
@@ -242,40 +253,45 @@ impl Registry {
         self.serial_threshold.store(n, Relaxed);
     }
 
-    /// Runs a region: `body(t)` once for every thread `t` of the team, each on its own thread,
-    /// the caller as thread 0. Returns when all are done; a panic in any share stops the loop
-    /// through `on_panic` and resumes on the caller. A loop of fewer than the serial threshold's
-    /// iterations, a nested region, or a team of one runs every share on the caller in turn, with
-    /// the same team size and so the same partition.
+    /// Runs a loop as a region: `chunk(thread, lo, hi)` over the chunks `plan` deals for
+    /// `0..len` to a team of `team`, the caller as thread 0. Returns when all are done; a panic in
+    /// any chunk stops the loop and resumes on the caller. A loop of fewer than the serial
+    /// threshold's iterations, a nested loop, or a team of one runs every share on the caller in
+    /// turn, with the same team size and so the same partition.
     ///
     /// `team` comes from [`Registry::team_for_region`], read by the caller so that it can size
     /// per-thread storage.
-    pub(crate) fn region(
-        &self,
-        team: usize,
-        len: u64,
-        body: &(dyn Fn(usize) + Sync),
-        on_panic: &(dyn Fn() + Sync),
-    ) {
-        let panics = PanicSlot::default();
+    pub(crate) fn run_loop(&self, team: usize, len: u64, plan: Plan, chunk: &ChunkBody<'_>) {
         let forked = self.generation != crate::global::fork_generation();
         if forked && !self.warned_after_fork.swap(true, Relaxed) {
             eprintln!("parfor: warning: this pool was built before fork(); in the child process its loops run on the calling thread");
         }
+        // SAFETY: `chunk` is borrowed for this whole call, and every use of the job below ends
+        // before the call returns (the caller waits for the team).
+        let job = unsafe { LoopJob::new(plan, len, chunk) };
         if team == 1 || forked || len < self.serial_threshold() {
+            let (state, panics) = (LoopState::default(), PanicSlot::default());
             for t in 0..team {
-                team::run_share(t, team, body, on_panic, &panics);
+                // SAFETY: `chunk` is alive for this whole call.
+                unsafe { job.run_share(t, team, &state, &panics) };
             }
+            panics.resume();
         } else {
-            let share = |t: usize| team::run_share(t, team, body, on_panic, &panics);
-            let _serial = self.region_lock.lock().unwrap_or_else(|e| e.into_inner());
-            // SAFETY: the region lock makes this the only caller; `share` lives until
-            // `wait_for_team` returns below, and `run_share` never unwinds.
-            unsafe { self.dispatch.start(team, JobRef::new(&share)) };
-            share(0);
+            let serial = self.region_lock.lock().unwrap_or_else(|e| e.into_inner());
+            // No thread uses the state: the previous region's team has finished.
+            self.loop_state.reset();
+            // SAFETY: the region lock makes this the only caller, and `chunk` stays alive until
+            // `wait_for_team` below has seen every worker finish.
+            unsafe { self.dispatch.start(team, job) };
+            // SAFETY: `chunk` is alive for this whole call.
+            unsafe { job.run_share(0, team, &self.loop_state, &self.panics) };
             self.dispatch.wait_for_team(self.spin());
+            let panic = self.panics.take();
+            drop(serial);
+            if let Some(payload) = panic {
+                std::panic::resume_unwind(payload);
+            }
         }
-        panics.resume();
     }
 
     /// Stops and joins every worker. No region may run on this registry afterwards.

@@ -190,14 +190,16 @@ pub(crate) struct LoopState {
 }
 
 impl LoopState {
-    /// Tells race detectors that the state is only accessed atomically while the loop runs.
+    /// Tells race detectors that the state is only accessed atomically.
     pub(crate) fn announce(&self) {
         crate::annotate::atomic(self);
     }
 
-    /// Undoes [`LoopState::announce`] before the memory is reused.
-    pub(crate) fn retire(&self) {
-        crate::annotate::plain(self);
+    /// Makes the state ready for a new loop: chunk counter at 0, not cancelled. Only while no
+    /// thread uses it.
+    pub(crate) fn reset(&self) {
+        self.next.store(0, Ordering::Relaxed);
+        self.cancelled.store(false, Ordering::Relaxed);
     }
 
     /// Asks every thread of the loop to take no further chunk.

@@ -80,9 +80,14 @@ impl PanicSlot {
         // Later payloads are dropped here: only the first panic is reported, as with threads.
     }
 
+    /// Takes the stored panic out, leaving the slot empty for the next region.
+    pub(crate) fn take(&self) -> Option<Box<dyn Any + Send>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
     /// Resumes the stored panic, if any, on the calling thread.
-    pub(crate) fn resume(self) {
-        if let Some(payload) = self.0.into_inner().unwrap_or_else(|e| e.into_inner()) {
+    pub(crate) fn resume(&self) {
+        if let Some(payload) = self.take() {
             resume_unwind(payload);
         }
     }

@@ -5,6 +5,3 @@
 void parfor_drd_happens_before(const void *tag) { ANNOTATE_HAPPENS_BEFORE(tag); }
 void parfor_drd_happens_after(const void *tag) { ANNOTATE_HAPPENS_AFTER(tag); }
 void parfor_drd_atomic(const void *addr, size_t len) { ANNOTATE_BENIGN_RACE_SIZED(addr, len, "atomic"); }
-void parfor_drd_plain(const void *addr, size_t len) {
-    VALGRIND_DO_CLIENT_REQUEST_STMT(VG_USERREQ__DRD_FINISH_SUPPRESSION, addr, len, 0, 0, 0);
-}

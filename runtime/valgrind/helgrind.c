@@ -7,4 +7,3 @@
 void parfor_hg_happens_before(const void *tag) { ANNOTATE_HAPPENS_BEFORE(tag); }
 void parfor_hg_happens_after(const void *tag) { ANNOTATE_HAPPENS_AFTER(tag); }
 void parfor_hg_atomic(const void *addr, size_t len) { VALGRIND_HG_DISABLE_CHECKING(addr, len); }
-void parfor_hg_plain(const void *addr, size_t len) { VALGRIND_HG_ENABLE_CHECKING(addr, len); }
