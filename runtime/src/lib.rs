@@ -22,6 +22,7 @@
 //! ## How it is built (one concept a module)
 //! - [`mod@schedule`]: schedules as data, and the one chunk driver every loop uses;
 //! - `dispatch`: the protocol between a region's caller and the workers (model-checked with loom);
+//! - `region`: the job a worker is told to run, small enough to travel with the start signal;
 //! - `pool`: worker threads, created once; regions of a pool are serialised;
 //! - `team`: thread numbers, nesting, and the panic-safe share wrapper;
 //! - `global`: the global pool, created on first use, replaced after `fork()`;

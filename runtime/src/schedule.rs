@@ -8,6 +8,7 @@
 //! All arithmetic is on offsets `0..len` in `u64` (see [`crate::index`]), so a loop over
 //! `i64::MIN..i64::MAX` is cut up as safely as one over `0..10`.
 
+use crate::sync::Padded;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -181,12 +182,13 @@ impl FromStr for Schedule {
 }
 
 /// State shared by the threads of one loop: the next chunk for `Dynamic` / `Guided`, and the flag
-/// that stops everyone from taking new chunks once a body has panicked.
+/// that stops everyone from taking new chunks once a body has panicked. Each on its own cache
+/// line: the counter moves between cores at every chunk, while the flag, read before every chunk,
+/// is written only when a loop panics, so it stays in every core's cache.
 #[derive(Default)]
-#[repr(align(128))]
 pub(crate) struct LoopState {
-    next: AtomicU64,
-    cancelled: AtomicBool,
+    next: Padded<AtomicU64>,
+    cancelled: Padded<AtomicBool>,
 }
 
 impl LoopState {
@@ -196,10 +198,14 @@ impl LoopState {
     }
 
     /// Makes the state ready for a new loop: chunk counter at 0, not cancelled. Only while no
-    /// thread uses it.
+    /// thread uses it. Writes only what differs, so that lines other cores hold stay shared.
     pub(crate) fn reset(&self) {
-        self.next.store(0, Ordering::Relaxed);
-        self.cancelled.store(false, Ordering::Relaxed);
+        if self.next.load(Ordering::Relaxed) != 0 {
+            self.next.store(0, Ordering::Relaxed);
+        }
+        if self.cancelled.load(Ordering::Relaxed) {
+            self.cancelled.store(false, Ordering::Relaxed);
+        }
     }
 
     /// Asks every thread of the loop to take no further chunk.
