@@ -27,7 +27,7 @@
 
 /* Chunk sizes (in blocks) of each kernel's DEFAULT_SCHEDULE; roots is static. */
 #define PI_CHUNK 4
-#define WEALTH_CHUNK 4
+#define WEALTH_CHUNK 1
 #define WEATHER_CHUNK 2
 #define ROOTS_SUM_CHUNK 4
 #define GRID_CHUNK 2
