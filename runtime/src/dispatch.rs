@@ -275,7 +275,7 @@ impl<J: Copy + Default> Dispatch<J> {
 }
 
 /// The loop every worker thread runs until shutdown: `run(job, worker, team)` for each region it
-/// is part of. `seen` is [`Dispatch::current_sequence`] read by the spawning thread while no
+/// is part of (`run` must not unwind: the caller waits for this worker's `finish`). `seen` is [`Dispatch::current_sequence`] read by the spawning thread while no
 /// region could start, so that a region published before the worker first looks is not mistaken
 /// for an old one.
 pub(crate) fn worker_loop<J: Copy + Default>(
