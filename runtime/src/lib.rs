@@ -33,6 +33,7 @@
 
 mod affinity;
 mod annotate;
+mod cancel;
 mod dispatch;
 mod env;
 mod global;
@@ -48,6 +49,7 @@ mod team;
 mod wait;
 
 pub use affinity::{Places, ProcBind};
+pub use cancel::{cancel, cancellable, AllocError, Cancelled};
 pub use env::{
     thread_cap, DisplayEnv, Setting, Settings, Source, Warning, DEFAULT_SERIAL_THRESHOLD,
 };

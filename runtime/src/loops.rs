@@ -106,9 +106,12 @@ pub(crate) fn collect_in<I: Index, T: Send>(
 ) -> Vec<T> {
     let start = range.start;
     let len = I::len(&range);
-    let n =
-        usize::try_from(len).expect("parfor: a collected loop must have at most usize::MAX items");
-    let mut out: Vec<T> = Vec::with_capacity(n);
+    let n = usize::try_from(len).unwrap_or(usize::MAX);
+    let mut out: Vec<T> = Vec::new();
+    if out.try_reserve_exact(n).is_err() {
+        let bytes = n.saturating_mul(std::mem::size_of::<T>());
+        std::panic::resume_unwind(Box::new(crate::AllocError { bytes }));
+    }
     let buffer = Output(out.as_mut_ptr());
     let team = registry.team_for_region();
     chunks_in(registry, team, len, schedule, &|_, lo, hi| {

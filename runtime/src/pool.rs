@@ -121,7 +121,7 @@ impl Registry {
         let capacity = config.thread_limit.saturating_sub(1);
         let registry = Arc::new(Registry {
             dispatch: Dispatch::new(capacity),
-            loop_state: LoopState::default(),
+            loop_state: LoopState::new(),
             panics: PanicSlot::default(),
             region_lock: Mutex::new(()),
             handles: Mutex::new(Vec::new()),
@@ -270,12 +270,15 @@ impl Registry {
         // before the call returns (the caller waits for the team).
         let job = unsafe { LoopJob::new(plan, len, chunk) };
         if team == 1 || forked || len < self.serial_threshold() {
-            let (state, panics) = (LoopState::default(), PanicSlot::default());
+            let (state, panics) = (LoopState::new(), PanicSlot::default());
             for t in 0..team {
                 // SAFETY: `chunk` is alive for this whole call.
                 unsafe { job.run_share(t, team, &state, &panics) };
             }
             panics.resume();
+            if state.was_cancelled() {
+                crate::cancel::unwind_cancelled();
+            }
         } else {
             let serial = self.region_lock.lock().unwrap_or_else(|e| e.into_inner());
             // No thread uses the state: the previous region's team has finished.
@@ -287,9 +290,13 @@ impl Registry {
             unsafe { job.run_share(0, team, &self.loop_state, &self.panics) };
             self.dispatch.wait_for_team(self.spin());
             let panic = self.panics.take();
+            let cancelled = self.loop_state.was_cancelled();
             drop(serial);
             if let Some(payload) = panic {
                 std::panic::resume_unwind(payload);
+            }
+            if cancelled {
+                crate::cancel::unwind_cancelled();
             }
         }
     }

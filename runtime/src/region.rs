@@ -80,7 +80,7 @@ impl LoopJob {
                 chunk(t, lo, hi)
             })
         };
-        team::run_share(thread, team, &body, &|| state.cancel(), panics);
+        team::run_share(thread, team, &body, &|| state.stop(), panics);
     }
 }
 
@@ -99,7 +99,7 @@ mod tests {
         };
         // SAFETY: `chunk` outlives every use of the job below.
         let job = unsafe { LoopJob::new(Plan::Dynamic { chunk: 7 }, 100, &chunk) };
-        let (state, panics) = (LoopState::default(), PanicSlot::default());
+        let (state, panics) = (LoopState::new(), PanicSlot::default());
         for t in 0..3 {
             // SAFETY: as above.
             unsafe { job.run_share(t, 3, &state, &panics) };

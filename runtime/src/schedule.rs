@@ -181,40 +181,83 @@ impl FromStr for Schedule {
     }
 }
 
-/// State shared by the threads of one loop: the next chunk for `Dynamic` / `Guided`, and the flag
-/// that stops everyone from taking new chunks once a body has panicked. Each on its own cache
-/// line: the counter moves between cores at every chunk, while the flag, read before every chunk,
-/// is written only when a loop panics, so it stays in every core's cache.
-#[derive(Default)]
+/// State shared by the threads of one loop: the next chunk for `Dynamic` / `Guided`, and the flags
+/// that stop everyone from taking new chunks once a body has panicked or [`crate::cancel`] was
+/// called. The counter on its own cache line: it moves between cores at every chunk, while the
+/// flags, read before every chunk, are written only when a loop stops, so they stay in every
+/// core's cache.
 pub(crate) struct LoopState {
     next: Padded<AtomicU64>,
-    cancelled: Padded<AtomicBool>,
+    stop: Padded<StopFlags>,
+}
+
+#[derive(Default)]
+struct StopFlags {
+    /// Set when a body panicked or the loop was cancelled: take no further chunk.
+    stopped: AtomicBool,
+    /// Set when the stop came from [`crate::cancel`].
+    cancelled: AtomicBool,
+    /// The cancel epoch when the loop started.
+    epoch: AtomicU64,
 }
 
 impl LoopState {
+    /// State for a loop starting now.
+    pub(crate) fn new() -> LoopState {
+        let state = LoopState {
+            next: Padded::default(),
+            stop: Padded::default(),
+        };
+        state
+            .stop
+            .epoch
+            .store(crate::cancel::epoch(), Ordering::Relaxed);
+        state
+    }
+
     /// Tells race detectors that the state is only accessed atomically.
     pub(crate) fn announce(&self) {
         crate::annotate::atomic(self);
     }
 
-    /// Makes the state ready for a new loop: chunk counter at 0, not cancelled. Only while no
-    /// thread uses it. Writes only what differs, so that lines other cores hold stay shared.
+    /// Makes the state ready for a new loop: chunk counter at 0, not stopped, the current cancel
+    /// epoch. Only while no thread uses it. Writes only what differs, so that lines other cores
+    /// hold stay shared.
     pub(crate) fn reset(&self) {
         if self.next.load(Ordering::Relaxed) != 0 {
             self.next.store(0, Ordering::Relaxed);
         }
-        if self.cancelled.load(Ordering::Relaxed) {
-            self.cancelled.store(false, Ordering::Relaxed);
+        if self.stop.stopped.load(Ordering::Relaxed) {
+            self.stop.stopped.store(false, Ordering::Relaxed);
+            self.stop.cancelled.store(false, Ordering::Relaxed);
+        }
+        let epoch = crate::cancel::epoch();
+        if self.stop.epoch.load(Ordering::Relaxed) != epoch {
+            self.stop.epoch.store(epoch, Ordering::Relaxed);
         }
     }
 
     /// Asks every thread of the loop to take no further chunk.
-    pub(crate) fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Relaxed);
+    pub(crate) fn stop(&self) {
+        self.stop.stopped.store(true, Ordering::Relaxed);
     }
 
-    fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::Relaxed)
+    /// Whether [`crate::cancel`] stopped the loop (read after the team has finished).
+    pub(crate) fn was_cancelled(&self) -> bool {
+        self.stop.cancelled.load(Ordering::Relaxed)
+    }
+
+    #[inline]
+    fn is_stopped(&self) -> bool {
+        if self.stop.stopped.load(Ordering::Relaxed) {
+            return true;
+        }
+        if crate::cancel::epoch() != self.stop.epoch.load(Ordering::Relaxed) {
+            self.stop.cancelled.store(true, Ordering::Relaxed);
+            self.stop.stopped.store(true, Ordering::Relaxed);
+            return true;
+        }
+        false
     }
 }
 
@@ -235,14 +278,14 @@ pub(crate) fn for_each_chunk(
             let (base, extra) = (len / team, len % team);
             let lo = thread * base + thread.min(extra);
             let hi = lo + base + u64::from(thread < extra);
-            if lo < hi && !state.is_cancelled() {
+            if lo < hi && !state.is_stopped() {
                 chunk(lo, hi);
             }
         }
         Plan::RoundRobin { chunk: size } => {
             let mut k = thread;
             while let Some((lo, hi)) = nth_chunk(k, size, len) {
-                if state.is_cancelled() {
+                if state.is_stopped() {
                     return;
                 }
                 chunk(lo, hi);
@@ -250,7 +293,7 @@ pub(crate) fn for_each_chunk(
             }
         }
         Plan::Dynamic { chunk: size } => loop {
-            if state.is_cancelled() {
+            if state.is_stopped() {
                 return;
             }
             // The counter counts chunks and each thread overshoots the last chunk by at most
@@ -264,7 +307,7 @@ pub(crate) fn for_each_chunk(
         Plan::Guided { chunk: min } => {
             let mut lo = state.next.load(Ordering::Relaxed);
             loop {
-                if lo >= len || state.is_cancelled() {
+                if lo >= len || state.is_stopped() {
                     return;
                 }
                 let left = len - lo;
@@ -302,7 +345,7 @@ mod tests {
 
     /// Every (plan, len, team) covers 0..len exactly once when its threads run one after another.
     fn coverage(plan: Plan, len: u64, team: usize) -> Vec<u32> {
-        let state = LoopState::default();
+        let state = LoopState::new();
         let mut hits = vec![0u32; len as usize];
         for t in 0..team {
             let mut last_hi = 0;
@@ -361,7 +404,7 @@ mod tests {
             Plan::Dynamic { chunk: 1 << 62 },
             Plan::Guided { chunk: 1 << 62 },
         ] {
-            let state = LoopState::default();
+            let state = LoopState::new();
             let mut total: u128 = 0;
             for t in 0..3 {
                 for_each_chunk(plan, u64::MAX, 3, t, &state, |lo, hi| {
@@ -374,7 +417,7 @@ mod tests {
 
     #[test]
     fn guided_chunks_shrink_but_not_below_the_minimum() {
-        let state = LoopState::default();
+        let state = LoopState::new();
         let mut sizes = vec![];
         for_each_chunk(Plan::Guided { chunk: 4 }, 1000, 2, 0, &state, |lo, hi| {
             sizes.push(hi - lo)
@@ -386,8 +429,8 @@ mod tests {
 
     #[test]
     fn cancelled_loops_take_no_chunk() {
-        let state = LoopState::default();
-        state.cancel();
+        let state = LoopState::new();
+        state.stop();
         for plan in [
             Plan::Blocks,
             Plan::Dynamic { chunk: 1 },
