@@ -1,0 +1,141 @@
+//! The OpenMP internal control variables through the C API, mapped onto the parfor runtime's
+//! settings and setters (one pool per process: setting an ICV here sets it for parfor's own API
+//! too).
+//!
+//! ```c
+//! omp_set_schedule(omp_sched_dynamic, 4);   // parfor::set_schedule(Schedule::Dynamic(4))
+//! ```
+
+use parfor::{ProcBind, Schedule};
+use std::os::raw::c_int;
+
+/// `omp_sched_t`'s monotonic modifier bit, ignored: parfor's chunks are handed out in order.
+const MONOTONIC: c_int = i32::MIN;
+
+/// Saturating `usize` to `int`.
+pub(crate) fn to_int(n: usize) -> c_int {
+    c_int::try_from(n).unwrap_or(c_int::MAX)
+}
+
+/// Sets the team size of later regions; values below 1 are ignored, as the spec allows.
+#[no_mangle]
+pub extern "C" fn omp_set_num_threads(n: c_int) {
+    if let Ok(n) = usize::try_from(n) {
+        if n >= 1 {
+            // An error is only "not created yet": the next region tries again.
+            let _ = parfor::set_num_threads(n);
+        }
+    }
+}
+
+/// The team size of the next region.
+#[no_mangle]
+pub extern "C" fn omp_get_max_threads() -> c_int {
+    to_int(parfor::max_threads())
+}
+
+/// CPUs this process may run on.
+#[no_mangle]
+pub extern "C" fn omp_get_num_procs() -> c_int {
+    to_int(parfor::settings().cpus)
+}
+
+/// `OMP_THREAD_LIMIT` (capped by parfor).
+#[no_mangle]
+pub extern "C" fn omp_get_thread_limit() -> c_int {
+    to_int(parfor::settings().thread_limit.value)
+}
+
+/// The schedule `schedule(runtime)` loops use, as `omp_sched_t` and chunk.
+fn schedule_to_omp(s: Schedule) -> (c_int, c_int) {
+    let chunk = |c: u64| c_int::try_from(c).unwrap_or(c_int::MAX);
+    match s {
+        Schedule::Static | Schedule::Runtime => (1, 0),
+        Schedule::StaticChunked(c) => (1, chunk(c)),
+        Schedule::Dynamic(c) => (2, chunk(c)),
+        Schedule::Guided(c) => (3, chunk(c)),
+        Schedule::Auto => (4, 0),
+    }
+}
+
+/// `omp_sched_t` and chunk as a schedule; `None` for an unknown kind. A chunk below 1 means
+/// the default (blocks for static, 1 otherwise).
+pub(crate) fn schedule_from_omp(kind: c_int, chunk: i64) -> Option<Schedule> {
+    let c = u64::try_from(chunk).unwrap_or(0);
+    Some(match kind & !MONOTONIC {
+        1 if c == 0 => Schedule::Static,
+        1 => Schedule::StaticChunked(c),
+        2 => Schedule::Dynamic(c.max(1)),
+        3 => Schedule::Guided(c.max(1)),
+        4 => Schedule::Auto,
+        _ => return None,
+    })
+}
+
+/// Sets the run-time schedule; an unknown kind is ignored.
+#[no_mangle]
+pub extern "C" fn omp_set_schedule(kind: c_int, chunk: c_int) {
+    if let Some(s) = schedule_from_omp(kind, chunk.into()) {
+        parfor::set_schedule(s)
+    }
+}
+
+/// The run-time schedule.
+///
+/// # Safety
+/// `kind` and `chunk` are writable (null ones are skipped).
+#[no_mangle]
+pub unsafe extern "C" fn omp_get_schedule(kind: *mut c_int, chunk: *mut c_int) {
+    let (k, c) = schedule_to_omp(parfor::schedule());
+    // SAFETY: the caller passes writable ints or null.
+    unsafe {
+        if let Some(kind) = kind.as_mut() {
+            *kind = k;
+        }
+        if let Some(chunk) = chunk.as_mut() {
+            *chunk = c;
+        }
+    }
+}
+
+/// `OMP_PROC_BIND` as `omp_proc_bind_t` (false 0, true 1, primary 2, close 3, spread 4).
+#[no_mangle]
+pub extern "C" fn omp_get_proc_bind() -> c_int {
+    match parfor::settings().proc_bind.value {
+        ProcBind::False => 0,
+        ProcBind::True => 1,
+        ProcBind::Primary => 2,
+        ProcBind::Close => 3,
+        ProcBind::Spread => 4,
+    }
+}
+
+/// Prints the settings in force to stderr, as `OMP_DISPLAY_ENV=true` does at start.
+#[no_mangle]
+pub extern "C" fn omp_display_env(_verbose: c_int) {
+    eprint!("{}", parfor::settings().display());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedules_round_trip_through_omp_sched_t() {
+        for s in [
+            Schedule::Static,
+            Schedule::StaticChunked(3),
+            Schedule::Dynamic(5),
+            Schedule::Guided(2),
+            Schedule::Auto,
+        ] {
+            let (k, c) = schedule_to_omp(s);
+            assert_eq!(schedule_from_omp(k, c.into()), Some(s));
+        }
+        assert_eq!(
+            schedule_from_omp(2 | MONOTONIC, 0),
+            Some(Schedule::Dynamic(1))
+        );
+        assert_eq!(schedule_from_omp(9, 1), None);
+    }
+}

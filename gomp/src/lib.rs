@@ -1,0 +1,36 @@
+//! # parfor-gomp: gcc's libgomp ABI on the parfor runtime
+//!
+//! Programs built with `gcc -fopenmp` call `GOMP_*` entry points and the `omp_*` API. This crate
+//! implements them on the parfor pool, as two files of one build:
+//! - `libparfor_gomp.so`, for `LD_PRELOAD=libparfor_gomp.so ./prog` (unversioned definitions
+//!   satisfy the program's versioned references);
+//! - `gomp/libgomp.so.1`, linked by `link-libgomp.sh` from `libparfor_gomp.a` with libgomp's own
+//!   version nodes and soname, for `LD_LIBRARY_PATH=.../gomp ./prog`.
+//!
+//! Both also export parfor's C API (`parfor_*`): a process that uses OpenMP code and parfor's
+//! API loads one copy of the runtime and so has one pool of workers.
+//!
+//! Every function Debian's libgomp.so.1 (gcc 12) exports is exported (symbols.txt); those not
+//! implemented abort with a message naming them (src/missing.rs), so a program never runs on
+//! another OpenMP runtime by accident.
+//!
+//! ```c
+//! // gcc -fopenmp hello.c && LD_PRELOAD=target/release/libparfor_gomp.so ./a.out
+//! #pragma omp parallel
+//! printf("thread %d\n", omp_get_thread_num());
+//! ```
+
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+#![allow(non_snake_case)]
+
+// Linked for its `parfor_*` exports (see the crate docs).
+use parfor_capi as _;
+
+mod critical;
+mod futex_lock;
+mod host_device;
+mod icv;
+mod lock;
+mod missing;
+mod queries;
+mod wtime;
