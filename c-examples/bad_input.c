@@ -1,12 +1,22 @@
 /* bad_input.c: every bad-input row of the C ABI, checked from C. Each call must return its
- * documented status and leave the library working.
+ * documented status and leave the library working: null pointers, bad sizes and kinds, sizes that
+ * cannot be allocated (PARFOR_ERR_NOMEM), calls stopped by parfor_cancel() from another thread or
+ * a signal handler (PARFOR_ERR_CANCELLED), and the parfor_last_error() text. Given the directory
+ * of the library files (`make lib`), it also checks the SONAME (readelf) and that libparfor.so and
+ * libparfor.a export exactly the same symbols, all parfor_* (nm).
  *
- *   make bad_input && LD_LIBRARY_PATH=../target/release ./bad_input
+ *   make bad_input && LD_LIBRARY_PATH=build/lib ./build/bad_input build/lib
  */
+#define _XOPEN_SOURCE 700
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 
 #include "parfor.h"
 
@@ -20,6 +30,16 @@ static int failures = 0;
                     #call, got_, parfor_status_message(got_), (want));                            \
             failures++;                                                                           \
         }                                                                                         \
+    } while (0)
+
+#define EXPECT_TEXT(got, want)                                                                   \
+    do {                                                                                         \
+        const char *got_ = (got);                                                                \
+        if (strcmp(got_, (want)) != 0) {                                                         \
+            fprintf(stderr, "FAIL %s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #got, \
+                    got_, (want));                                                               \
+            failures++;                                                                          \
+        }                                                                                        \
     } while (0)
 
 static void count(int64_t b, int64_t e, void *ctx) {
@@ -63,7 +83,121 @@ static void nested(int64_t b, int64_t e, void *ctx) {
     }
 }
 
-int main(void) {
+/* ---- cancellation: a call runs on a thread while the main thread cancels it. ---- */
+
+typedef struct {
+    const char *name;
+    int (*call)(void);
+    int status;
+    int done;
+} cancel_case;
+
+static int huge_pi(void) {
+    double pi;
+    return parfor_pi(1000000000000000ULL, 1, &pi); /* 1e15 points: days of work, no memory */
+}
+static int huge_weather(void) {
+    double mean, sd;
+    return parfor_weather(1ULL << 53, 100, 1, &mean, &sd);
+}
+static int huge_bootstrap(void) {
+    double mm, ms;
+    return parfor_bootstrap(1ULL << 53, 1000, 1, NULL, NULL, 0, &mm, &ms);
+}
+static int huge_mandelbrot(void) {
+    uint64_t total;
+    return parfor_mandelbrot(UINT32_MAX, UINT32_MAX, 100, NULL, 0, &total); /* total only */
+}
+static void nothing(int64_t b, int64_t e, void *ctx) {
+    (void)b, (void)e, (void)ctx;
+}
+static int endless_loop(void) {
+    return parfor_parallel_for(0, INT64_MAX, (parfor_schedule){PARFOR_DYNAMIC, 1000}, nothing, NULL);
+}
+
+static void *run_case(void *arg) {
+    cancel_case *c = arg;
+    c->status = c->call();
+    __atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+static void sleep_ms(long ms) {
+    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+/* Runs the case on a thread and cancels every 20 ms (a cancel that falls between two loops of a
+ * kernel affects neither) until it returns, for at most 20 s. */
+static void expect_cancelled(cancel_case *c) {
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, run_case, c) != 0) {
+        fprintf(stderr, "FAIL: pthread_create for %s\n", c->name);
+        failures++;
+        return;
+    }
+    sleep_ms(50);
+    for (int i = 0; i < 1000 && !__atomic_load_n(&c->done, __ATOMIC_ACQUIRE); i++) {
+        parfor_cancel();
+        sleep_ms(20);
+    }
+    if (!__atomic_load_n(&c->done, __ATOMIC_ACQUIRE)) {
+        fprintf(stderr, "FAIL: %s did not stop within 20 s of parfor_cancel()\n", c->name);
+        exit(1); /* the thread still runs: nothing more can be checked */
+    }
+    pthread_join(thread, NULL);
+    if (c->status != PARFOR_ERR_CANCELLED) {
+        fprintf(stderr, "FAIL: cancelled %s returned %d (%s: %s), expected PARFOR_ERR_CANCELLED\n", c->name,
+                c->status, parfor_status_message(c->status), parfor_last_error());
+        failures++;
+    }
+}
+
+static void cancel_on_signal(int sig) {
+    (void)sig;
+    parfor_cancel();
+}
+
+/* ---- the library files: SONAME and exported symbols. ---- */
+
+/* The first line of `command`'s output, "" if none. */
+static void first_line(const char *command, char *line, size_t size) {
+    line[0] = '\0';
+    FILE *p = popen(command, "r");
+    if (!p) return;
+    if (!fgets(line, (int)size, p)) line[0] = '\0';
+    line[strcspn(line, "\n")] = '\0';
+    pclose(p);
+}
+
+static void check_library_files(const char *dir) {
+    char command[4096], line[4096];
+    snprintf(command, sizeof command, "readelf -d '%s/libparfor.so' | sed -n 's/.*(SONAME).*\\[\\(.*\\)\\]/\\1/p'",
+             dir);
+    first_line(command, line, sizeof line);
+    char want[64];
+    snprintf(want, sizeof want, "libparfor.so.%d", PARFOR_VERSION_MAJOR);
+    EXPECT_TEXT(line, want);
+
+    /* Every global symbol defined by either library starts with parfor_ ... */
+    snprintf(command, sizeof command,
+             "{ nm -D --defined-only '%s/libparfor.so'; nm -g --defined-only '%s/libparfor.a'; } "
+             "| awk 'NF == 3 && $3 !~ /^parfor_/' | wc -l",
+             dir, dir);
+    first_line(command, line, sizeof line);
+    EXPECT_TEXT(line, "0");
+    /* ... and both export the same list, which has the new entry points. */
+    snprintf(command, sizeof command,
+             "nm -D --defined-only '%s/libparfor.so' | awk 'NF == 3 { print $3 }' | sort > /tmp/parfor-so-$$ && "
+             "nm -g --defined-only '%s/libparfor.a' | awk 'NF == 3 { print $3 }' | sort | "
+             "cmp -s - /tmp/parfor-so-$$ && grep -c -e '^parfor_cancel$' -e '^parfor_last_error$' /tmp/parfor-so-$$; "
+             "rm -f /tmp/parfor-so-$$",
+             dir, dir);
+    first_line(command, line, sizeof line);
+    EXPECT_TEXT(line, "2");
+}
+
+int main(int argc, char **argv) {
     parfor_schedule st = {PARFOR_STATIC, 0};
     double out = 0;
     int flag = 0;
@@ -213,6 +347,51 @@ int main(void) {
     EXPECT(parfor_mandelbrot(4, 4, 10, NULL, 16, &total), PARFOR_ERR_NULL);
     EXPECT(parfor_mandelbrot(4, 4, 10, counts, 16, NULL), PARFOR_ERR_NULL);
     EXPECT(parfor_mandelbrot(4, 4, 10, counts, 16, &total), PARFOR_OK);
+
+    /* What was wrong, per thread, naming the argument. */
+    EXPECT(parfor_roots(xs, (float *)(void *)(xs + 1), 4), PARFOR_ERR_INVALID);
+    EXPECT_TEXT(parfor_last_error(), "x and out overlap");
+    EXPECT(parfor_pi(100, 1, &out), PARFOR_OK);
+    EXPECT_TEXT(parfor_last_error(), "x and out overlap"); /* success leaves it */
+    EXPECT(parfor_pi(100, 1, NULL), PARFOR_ERR_NULL);
+    EXPECT_TEXT(parfor_last_error(), "out is null");
+    EXPECT(parfor_pi(0, 1, &out), PARFOR_ERR_INVALID);
+    EXPECT_TEXT(parfor_last_error(), "n must be at least 1");
+    EXPECT(parfor_mandelbrot(4, 4, 10, counts, 15, &total), PARFOR_ERR_INVALID);
+    EXPECT_TEXT(parfor_last_error(), "len (15) must equal width * height, or be 0 with counts null");
+
+    /* Sizes that cannot be allocated: a status, and the library still works. */
+    if (PARFOR_ERR_NOMEM != 5 || PARFOR_ERR_CANCELLED != 6) fprintf(stderr, "FAIL: status values\n"), failures++;
+    double pi_before = 0, pi_after = 0;
+    EXPECT(parfor_pi(1000000, 7, &pi_before), PARFOR_OK);
+    EXPECT(parfor_wealth(1ULL << 40, 10, 1, &out), PARFOR_ERR_NOMEM); /* the median needs 8 TiB */
+    if (!strstr(parfor_last_error(), "bytes")) fprintf(stderr, "FAIL: NOMEM text \"%s\"\n", parfor_last_error()), failures++;
+    EXPECT(parfor_bootstrap(8, 1ULL << 53, 1, NULL, NULL, 0, &a, &b), PARFOR_ERR_NOMEM); /* 2^53 draws a task */
+
+    /* Calls stopped by parfor_cancel() from another thread. */
+    cancel_case cases[] = {{"parfor_pi(1e15)", huge_pi, 0, 0},
+                           {"parfor_weather(2^53)", huge_weather, 0, 0},
+                           {"parfor_bootstrap(2^53)", huge_bootstrap, 0, 0},
+                           {"parfor_mandelbrot(2^32-1 x 2^32-1, total)", huge_mandelbrot, 0, 0},
+                           {"parfor_parallel_for(0, INT64_MAX)", endless_loop, 0, 0}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) expect_cancelled(&cases[k]);
+
+    /* ... and from a signal handler (SIGALRM every 50 ms until the call returns). */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cancel_on_signal;
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval every = {{0, 50000}, {0, 50000}}, off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &every, NULL);
+    EXPECT(huge_pi(), PARFOR_ERR_CANCELLED);
+    setitimer(ITIMER_REAL, &off, NULL);
+
+    /* A cancel with nothing running does not affect the next call; results are unchanged. */
+    parfor_cancel();
+    EXPECT(parfor_pi(1000000, 7, &pi_after), PARFOR_OK);
+    if (pi_after != pi_before) fprintf(stderr, "FAIL: pi after cancels %.17g != %.17g\n", pi_after, pi_before), failures++;
+
+    if (argc > 1) check_library_files(argv[1]);
 
     EXPECT(parfor_set_num_threads(3), PARFOR_OK);
     if (parfor_get_num_threads() != 3) fprintf(stderr, "FAIL: team size %d\n", parfor_get_num_threads()), failures++;

@@ -83,6 +83,49 @@
 #define PARFOR_ERR_THREADS 4
 
 /**
+ * Memory sized from the arguments could not be allocated; nothing was changed and the library
+ * is still usable.
+ */
+#define PARFOR_ERR_NOMEM 5
+
+/**
+ * The call was stopped by `parfor_cancel()`; the pool is still usable.
+ */
+#define PARFOR_ERR_CANCELLED 6
+
+/**
+ * The major version of this header and library (semantic versioning; the SONAME is
+ * `libparfor.so.<major>`).
+ *
+ * ```c
+ * #if PARFOR_VERSION_MAJOR != 0
+ * #error "written for parfor 0.x"
+ * #endif
+ * ```
+ */
+#define PARFOR_VERSION_MAJOR 0
+
+/**
+ * The minor version of this header and library.
+ *
+ * ```c
+ * #if PARFOR_VERSION_MAJOR == 0 && PARFOR_VERSION_MINOR < 1
+ * #error "needs parfor 0.1 or later"
+ * #endif
+ * ```
+ */
+#define PARFOR_VERSION_MINOR 1
+
+/**
+ * The patch version of this header and library.
+ *
+ * ```c
+ * printf("built with %d.%d.%d\n", PARFOR_VERSION_MAJOR, PARFOR_VERSION_MINOR, PARFOR_VERSION_PATCH);
+ * ```
+ */
+#define PARFOR_VERSION_PATCH 0
+
+/**
  * The partial result of pi's blocks `block_lo .. block_hi-1`: points drawn and points inside
  * the circle. Plain integers, so ranks can send it as four `uint64_t` (`MPI_UINT64_T`).
  *
@@ -472,6 +515,20 @@ int parfor_mandelbrot_finish(const struct parfor_mandelbrot_partial *partials,
                              uint64_t *total);
 
 /**
+ * Stops every loop and kernel running in the process at this moment: they stop taking new
+ * blocks and return `PARFOR_ERR_CANCELLED` once the blocks already started have finished (within
+ * one block of work). A cancel while nothing runs does not affect later calls. The pool stays
+ * usable. Async-signal-safe (it only stores to atomics) and callable from any thread.
+ *
+ * ```c
+ * static void on_sigint(int sig) { (void)sig; parfor_cancel(); }
+ * signal(SIGINT, on_sigint);
+ * if (parfor_pi(1000000000000, 42, &pi) == PARFOR_ERR_CANCELLED) puts("stopped");
+ * ```
+ */
+void parfor_cancel(void);
+
+/**
  * Monte Carlo pi from `n` points drawn with `seed`; `n = 0` is `PARFOR_ERR_INVALID`.
  *
  * ```c
@@ -682,7 +739,19 @@ int parfor_get_schedule(struct parfor_schedule *out);
  * if (rc != PARFOR_OK) fprintf(stderr, "parfor_pi: %s\n", parfor_status_message(rc));
  * ```
  */
-const char *parfor_status_message(int32_t status);
+const char *parfor_status_message(int status);
+
+/**
+ * What was wrong in the last call on this thread that returned a status other than
+ * `PARFOR_OK`, naming the argument (e.g. "x and out overlap"); "" if no call on this thread has
+ * failed. Successful calls leave it unchanged. The string stays valid until the next failing
+ * call on this thread.
+ *
+ * ```c
+ * if (parfor_roots(x, y, n) != PARFOR_OK) fprintf(stderr, "parfor_roots: %s\n", parfor_last_error());
+ * ```
+ */
+const char *parfor_last_error(void);
 
 /**
  * Sets the team size of later regions (as `omp_set_num_threads`); `n < 1` is
@@ -705,7 +774,8 @@ int parfor_set_num_threads(int32_t n);
 int32_t parfor_get_num_threads(void);
 
 /**
- * Inside a loop body: this thread's number in the team, 0 .. team-1. Outside: 0.
+ * Inside a loop body: this thread's number in the team, 0 .. team-1. Outside (or if it cannot
+ * be determined): 0.
  *
  * ```c
  * static void body(int64_t b, int64_t e, void *ctx) { int t = parfor_get_thread_num(); record(t, b, e); }
@@ -714,7 +784,8 @@ int32_t parfor_get_num_threads(void);
 int32_t parfor_get_thread_num(void);
 
 /**
- * 1 inside a loop body, 0 outside (loops started inside a body run serially).
+ * 1 inside a loop body, 0 outside (loops started inside a body run serially; 0 if it cannot be
+ * determined).
  *
  * ```c
  * if (!parfor_in_parallel()) { handle_error(); }
@@ -723,7 +794,8 @@ int32_t parfor_get_thread_num(void);
 int32_t parfor_in_parallel(void);
 
 /**
- * The library version, a static string such as "0.1.0".
+ * The library version, a static string such as "0.1.0" (the library found at run time, which
+ * may be newer than the header's `PARFOR_VERSION_*`).
  *
  * ```c
  * puts(parfor_version());

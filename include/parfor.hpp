@@ -25,11 +25,13 @@
 
 namespace parfor {
 
-/// A status other than PARFOR_OK, with its message.
+/// A status other than PARFOR_OK, with its message and what was wrong (parfor_last_error(),
+/// read on the thread whose call failed).
 class error : public std::runtime_error {
 public:
     explicit error(int status)
-        : std::runtime_error(std::string("parfor: ") + parfor_status_message(status)), status_(status) {}
+        : std::runtime_error(std::string("parfor: ") + parfor_status_message(status) + ": " + parfor_last_error()),
+          status_(status) {}
     int status() const noexcept { return status_; }
 
 private:

@@ -23,55 +23,50 @@
 //! double pi; parfor_pi_finish(all, size, &pi);
 //! ```
 
-use crate::arrays::{input, output};
-use crate::status::{guard, non_null, PARFOR_ERR_INVALID};
-use parfor_kernels::{bootstrap, grid_max, mandelbrot, pi, weather};
+use crate::args::{input, output, positive, put};
+use crate::status::{guard, non_null, Failure, Outcome};
+use parfor_kernels::{bootstrap, grid_max, mandelbrot, pi, weather, Runner};
 use std::ffi::c_int;
 use std::ops::Range;
 
-/// `PARFOR_ERR_INVALID` for a zero size.
-fn positive(n: u64) -> Result<u64, c_int> {
-    if n == 0 {
-        Err(PARFOR_ERR_INVALID)
-    } else {
-        Ok(n)
-    }
-}
-
 /// The range `lo..hi`, or `PARFOR_ERR_INVALID` unless `lo <= hi <= num_blocks`.
-fn block_range(lo: u64, hi: u64, num_blocks: u64) -> Result<Range<u64>, c_int> {
+fn block_range(lo: u64, hi: u64, num_blocks: u64) -> Outcome<Range<u64>> {
     if lo <= hi && hi <= num_blocks {
         Ok(lo..hi)
     } else {
-        Err(PARFOR_ERR_INVALID)
+        Err(Failure::invalid(format!(
+            "block_lo ({lo}) and block_hi ({hi}) must satisfy block_lo <= block_hi <= {num_blocks}, the number of blocks"
+        )))
+    }
+}
+
+/// `PARFOR_ERR_INVALID` unless the caller's array length `len` is the number of blocks of
+/// `blocks`.
+fn one_per_block(len: usize, blocks: &Range<u64>) -> Outcome {
+    if len as u64 == blocks.end - blocks.start {
+        Ok(())
+    } else {
+        Err(Failure::invalid(format!(
+            "len ({len}) must equal block_hi - block_lo ({})",
+            blocks.end - blocks.start
+        )))
     }
 }
 
 /// The range `lo..hi` of a partial handed back by the caller, `PARFOR_ERR_INVALID` if reversed.
-fn partial_range(lo: u64, hi: u64) -> Result<Range<u64>, c_int> {
+fn partial_range(lo: u64, hi: u64) -> Outcome<Range<u64>> {
     block_range(lo, hi, u64::MAX)
 }
 
-/// Writes `value` to a non-null out-pointer.
-///
-/// # Safety
-/// `out` must be null or point to a writable `T`.
-unsafe fn put<T>(out: *mut T, value: T) -> Result<(), c_int> {
-    non_null(out)?;
-    // SAFETY: non-null, writable per the caller's contract.
-    unsafe { out.write(value) };
-    Ok(())
-}
-
-/// A caller's non-empty input array (`PARFOR_ERR_INVALID` when `len` is 0).
+/// A caller's non-empty input array named `name` (`PARFOR_ERR_INVALID` when `len` is 0).
 ///
 /// # Safety
 /// As [`input`].
-unsafe fn non_empty<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], c_int> {
+unsafe fn non_empty<'a, T>(ptr: *const T, len: usize, name: &str) -> Outcome<&'a [T]> {
     // SAFETY: forwarded contract.
-    let items = unsafe { input(ptr, len)? };
+    let items = unsafe { input(ptr, len, name)? };
     if items.is_empty() {
-        Err(PARFOR_ERR_INVALID)
+        Err(Failure::invalid(format!("{name}: len must be at least 1")))
     } else {
         Ok(items)
     }
@@ -79,27 +74,31 @@ unsafe fn non_empty<'a, T>(ptr: *const T, len: usize) -> Result<&'a [T], c_int> 
 
 /// Combines partials of consecutive block ranges in order (`PARFOR_ERR_INVALID` when a range does
 /// not start where the previous one ends).
-fn combine_all<P, E>(
-    parts: impl IntoIterator<Item = Result<P, c_int>>,
+fn combine_all<P, E: std::fmt::Display>(
+    parts: impl IntoIterator<Item = Outcome<P>>,
     join: impl Fn(P, P) -> Result<P, E>,
-) -> Result<P, c_int> {
+) -> Outcome<P> {
     let mut acc: Option<P> = None;
     for part in parts {
         let part = part?;
         acc = Some(match acc {
             None => part,
-            Some(a) => join(a, part).map_err(|_| PARFOR_ERR_INVALID)?,
+            Some(a) => join(a, part).map_err(|e| Failure::invalid(e.to_string()))?,
         });
     }
-    acc.ok_or(PARFOR_ERR_INVALID)
+    acc.ok_or_else(|| Failure::invalid("partials: len must be at least 1"))
 }
 
-/// `PARFOR_ERR_INVALID` when the sum of `values` overflows a `u64`.
-fn checked_total(values: impl IntoIterator<Item = u64>) -> Result<u64, c_int> {
+/// `PARFOR_ERR_INVALID` when the sum of the partials' `field` overflows a `u64`.
+fn checked_total(values: impl IntoIterator<Item = u64>, field: &str) -> Outcome<u64> {
     values
         .into_iter()
         .try_fold(0u64, u64::checked_add)
-        .ok_or(PARFOR_ERR_INVALID)
+        .ok_or_else(|| {
+            Failure::invalid(format!(
+                "the partials' {field} add up to more than 2^64 - 1"
+            ))
+        })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,9 +148,11 @@ impl From<pi::PiPartial> for parfor_pi_partial {
 #[no_mangle]
 pub unsafe extern "C" fn parfor_pi_num_blocks(n: u64, nblocks: *mut u64) -> c_int {
     guard(|| {
-        let p = pi::Params { n: positive(n)? };
+        let p = pi::Params {
+            n: positive(n, "n")?,
+        };
         // SAFETY: forwarded contract.
-        unsafe { put(nblocks, pi::num_blocks(p)) }
+        unsafe { put(nblocks, "nblocks", pi::num_blocks(p)) }
     })
 }
 
@@ -174,12 +175,14 @@ pub unsafe extern "C" fn parfor_pi_blocks(
     partial: *mut parfor_pi_partial,
 ) -> c_int {
     guard(|| {
-        non_null(partial)?;
-        let p = pi::Params { n: positive(n)? };
+        non_null(partial, "partial")?;
+        let p = pi::Params {
+            n: positive(n, "n")?,
+        };
         let blocks = block_range(block_lo, block_hi, pi::num_blocks(p))?;
         let part = pi::partial(p, seed, blocks, pi::DEFAULT_SCHEDULE);
         // SAFETY: forwarded contract.
-        unsafe { put(partial, part.into()) }
+        unsafe { put(partial, "partial", part.into()) }
     })
 }
 
@@ -201,11 +204,11 @@ pub unsafe extern "C" fn parfor_pi_finish(
     pi: *mut f64,
 ) -> c_int {
     guard(|| {
-        non_null(pi)?;
+        non_null(pi, "pi")?;
         // SAFETY: checked by `input`; validity is the caller's contract.
-        let parts = unsafe { non_empty(partials, len)? };
-        checked_total(parts.iter().map(|p| p.hits))?;
-        checked_total(parts.iter().map(|p| p.points))?;
+        let parts = unsafe { non_empty(partials, len, "partials")? };
+        checked_total(parts.iter().map(|p| p.hits), "hits")?;
+        checked_total(parts.iter().map(|p| p.points), "points")?;
         let whole = combine_all(
             parts.iter().map(|c| {
                 Ok(pi::PiPartial {
@@ -217,8 +220,23 @@ pub unsafe extern "C" fn parfor_pi_finish(
             pi::PiPartial::try_combine,
         )?;
         // SAFETY: forwarded contract.
-        unsafe { put(pi, whole.finish()) }
+        unsafe { put(pi, "pi", whole.finish()) }
     })
+}
+
+/// Fills `out[k]` with `block(first + k)` for every `k`, in parallel on the global pool: the
+/// per-block partials of a range of blocks go straight into the caller's array.
+fn fill_per_block<T: Send>(
+    out: &mut [T],
+    first: u64,
+    schedule: parfor::Schedule,
+    block: impl Fn(u64) -> T + Sync,
+) {
+    Runner::Global.for_slice(out, schedule, |start, piece| {
+        for (k, slot) in piece.iter_mut().enumerate() {
+            *slot = block(first + (start + k) as u64);
+        }
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,11 +293,11 @@ impl From<parfor_moments> for weather::Moments {
 pub unsafe extern "C" fn parfor_weather_num_blocks(runs: u64, nblocks: *mut u64) -> c_int {
     guard(|| {
         let p = weather::Params {
-            runs: positive(runs)?,
+            runs: positive(runs, "runs")?,
             ..Default::default()
         };
         // SAFETY: forwarded contract.
-        unsafe { put(nblocks, weather::num_blocks(p)) }
+        unsafe { put(nblocks, "nblocks", weather::num_blocks(p)) }
     })
 }
 
@@ -305,20 +323,17 @@ pub unsafe extern "C" fn parfor_weather_blocks(
 ) -> c_int {
     guard(|| {
         let p = weather::Params {
-            runs: positive(runs)?,
+            runs: positive(runs, "runs")?,
             steps,
             ..Default::default()
         };
         let blocks = block_range(block_lo, block_hi, weather::num_blocks(p))?;
-        if (len as u64) != blocks.end - blocks.start {
-            return Err(PARFOR_ERR_INVALID);
-        }
+        one_per_block(len, &blocks)?;
         // SAFETY: checked by `output`; validity is the caller's contract.
-        let out = unsafe { output(moments, len)? };
-        let part = weather::partial(p, seed, blocks, weather::DEFAULT_SCHEDULE);
-        for (o, m) in out.iter_mut().zip(part.per_block) {
-            *o = m.into();
-        }
+        let out = unsafe { output(moments, len, "moments")? };
+        fill_per_block(out, blocks.start, weather::DEFAULT_SCHEDULE, |b| {
+            weather::block_moments(p, seed, b).into()
+        });
         Ok(())
     })
 }
@@ -343,19 +358,15 @@ pub unsafe extern "C" fn parfor_weather_finish(
     std: *mut f64,
 ) -> c_int {
     guard(|| {
-        non_null(mean)?;
-        non_null(std)?;
+        non_null(mean, "mean")?;
+        non_null(std, "std")?;
         // SAFETY: checked by `input`; validity is the caller's contract.
-        let per_block = unsafe { non_empty(moments, len)? };
-        let part = weather::WeatherPartial {
-            blocks: 0..len as u64,
-            per_block: per_block.iter().map(|&m| m.into()).collect(),
-        };
-        let stats = part.finish();
+        let per_block = unsafe { non_empty(moments, len, "moments")? };
+        let stats = weather::merge_in_order(per_block.iter().map(|&m| m.into())).stats();
         // SAFETY: forwarded contract.
         unsafe {
-            put(mean, stats.mean)?;
-            put(std, stats.std)
+            put(mean, "mean", stats.mean)?;
+            put(std, "std", stats.std)
         }
     })
 }
@@ -393,11 +404,11 @@ pub struct parfor_bootstrap_sums {
 pub unsafe extern "C" fn parfor_bootstrap_num_blocks(tasks: u64, nblocks: *mut u64) -> c_int {
     guard(|| {
         let p = bootstrap::Params {
-            tasks: positive(tasks)?,
+            tasks: positive(tasks, "tasks")?,
             draws: 1,
         };
         // SAFETY: forwarded contract.
-        unsafe { put(nblocks, bootstrap::num_blocks(p)) }
+        unsafe { put(nblocks, "nblocks", bootstrap::num_blocks(p)) }
     })
 }
 
@@ -423,22 +434,20 @@ pub unsafe extern "C" fn parfor_bootstrap_blocks(
 ) -> c_int {
     guard(|| {
         let p = bootstrap::Params {
-            tasks: positive(tasks)?,
-            draws: positive(draws)?,
+            tasks: positive(tasks, "tasks")?,
+            draws: positive(draws, "draws")?,
         };
         let blocks = block_range(block_lo, block_hi, bootstrap::num_blocks(p))?;
-        if (len as u64) != blocks.end - blocks.start {
-            return Err(PARFOR_ERR_INVALID);
-        }
+        one_per_block(len, &blocks)?;
         // SAFETY: checked by `output`; validity is the caller's contract.
-        let out = unsafe { output(sums, len)? };
-        let part = bootstrap::partial(p, seed, blocks, bootstrap::DEFAULT_SCHEDULE);
-        for (o, s) in out.iter_mut().zip(part.per_block) {
-            *o = parfor_bootstrap_sums {
+        let out = unsafe { output(sums, len, "sums")? };
+        fill_per_block(out, blocks.start, bootstrap::DEFAULT_SCHEDULE, |b| {
+            let s = bootstrap::block_sums(p, seed, b);
+            parfor_bootstrap_sums {
                 means: s.means,
                 stds: s.stds,
-            };
-        }
+            }
+        });
         Ok(())
     })
 }
@@ -463,33 +472,27 @@ pub unsafe extern "C" fn parfor_bootstrap_finish(
     mean_of_stds: *mut f64,
 ) -> c_int {
     guard(|| {
-        non_null(mean_of_means)?;
-        non_null(mean_of_stds)?;
+        non_null(mean_of_means, "mean_of_means")?;
+        non_null(mean_of_stds, "mean_of_stds")?;
         // `draws` plays no part in the summary of given sums.
         let p = bootstrap::Params {
-            tasks: positive(tasks)?,
+            tasks: positive(tasks, "tasks")?,
             draws: 1,
         };
-        if len as u64 != bootstrap::num_blocks(p) {
-            return Err(PARFOR_ERR_INVALID);
-        }
+        one_per_block(len, &(0..bootstrap::num_blocks(p)))?;
         // SAFETY: checked by `input`; validity is the caller's contract.
-        let sums = unsafe { non_empty(sums, len)? };
-        let part = bootstrap::BootstrapPartial {
-            blocks: 0..len as u64,
-            per_block: sums
-                .iter()
-                .map(|s| bootstrap::BlockSums {
-                    means: s.means,
-                    stds: s.stds,
-                })
-                .collect(),
-        };
-        let summary = part.finish(p);
+        let sums = unsafe { non_empty(sums, len, "sums")? };
+        let summary = bootstrap::summary_of_blocks(
+            sums.iter().map(|s| bootstrap::BlockSums {
+                means: s.means,
+                stds: s.stds,
+            }),
+            tasks,
+        );
         // SAFETY: forwarded contract.
         unsafe {
-            put(mean_of_means, summary.mean_of_means)?;
-            put(mean_of_stds, summary.mean_of_stds)
+            put(mean_of_means, "mean_of_means", summary.mean_of_means)?;
+            put(mean_of_stds, "mean_of_stds", summary.mean_of_stds)
         }
     })
 }
@@ -525,9 +528,11 @@ pub struct parfor_grid_max_partial {
 #[no_mangle]
 pub unsafe extern "C" fn parfor_grid_max_num_blocks(n: u64, nblocks: *mut u64) -> c_int {
     guard(|| {
-        let p = grid_max::Params { n: positive(n)? };
+        let p = grid_max::Params {
+            n: positive(n, "n")?,
+        };
         // SAFETY: forwarded contract.
-        unsafe { put(nblocks, grid_max::num_blocks(p)) }
+        unsafe { put(nblocks, "nblocks", grid_max::num_blocks(p)) }
     })
 }
 
@@ -548,8 +553,10 @@ pub unsafe extern "C" fn parfor_grid_max_blocks(
     partial: *mut parfor_grid_max_partial,
 ) -> c_int {
     guard(|| {
-        non_null(partial)?;
-        let p = grid_max::Params { n: positive(n)? };
+        non_null(partial, "partial")?;
+        let p = grid_max::Params {
+            n: positive(n, "n")?,
+        };
         let blocks = block_range(block_lo, block_hi, grid_max::num_blocks(p))?;
         let part = grid_max::partial(p, blocks, grid_max::DEFAULT_SCHEDULE);
         let value = parfor_grid_max_partial {
@@ -558,7 +565,7 @@ pub unsafe extern "C" fn parfor_grid_max_blocks(
             max: part.max,
         };
         // SAFETY: forwarded contract.
-        unsafe { put(partial, value) }
+        unsafe { put(partial, "partial", value) }
     })
 }
 
@@ -578,9 +585,9 @@ pub unsafe extern "C" fn parfor_grid_max_finish(
     max: *mut f64,
 ) -> c_int {
     guard(|| {
-        non_null(max)?;
+        non_null(max, "max")?;
         // SAFETY: checked by `input`; validity is the caller's contract.
-        let parts = unsafe { non_empty(partials, len)? };
+        let parts = unsafe { non_empty(partials, len, "partials")? };
         let whole = combine_all(
             parts.iter().map(|c| {
                 Ok(grid_max::GridMaxPartial {
@@ -591,7 +598,7 @@ pub unsafe extern "C" fn parfor_grid_max_finish(
             grid_max::GridMaxPartial::try_combine,
         )?;
         // SAFETY: forwarded contract.
-        unsafe { put(max, whole.finish()) }
+        unsafe { put(max, "max", whole.finish()) }
     })
 }
 
@@ -617,9 +624,13 @@ pub struct parfor_mandelbrot_partial {
 }
 
 /// The mandelbrot problem, `PARFOR_ERR_INVALID` for a zero size.
-fn mandelbrot_params(width: u32, height: u32, max_iter: u32) -> Result<mandelbrot::Params, c_int> {
-    if width == 0 || height == 0 || max_iter == 0 {
-        return Err(PARFOR_ERR_INVALID);
+pub(crate) fn mandelbrot_params(
+    width: u32,
+    height: u32,
+    max_iter: u32,
+) -> Outcome<mandelbrot::Params> {
+    for (value, name) in [(width, "width"), (height, "height"), (max_iter, "max_iter")] {
+        positive(value.into(), name)?;
     }
     Ok(mandelbrot::Params {
         width,
@@ -647,7 +658,7 @@ pub unsafe extern "C" fn parfor_mandelbrot_num_blocks(
     guard(|| {
         let p = mandelbrot_params(width, height, max_iter)?;
         // SAFETY: forwarded contract.
-        unsafe { put(nblocks, mandelbrot::num_blocks(p)) }
+        unsafe { put(nblocks, "nblocks", mandelbrot::num_blocks(p)) }
     })
 }
 
@@ -669,7 +680,7 @@ pub unsafe extern "C" fn parfor_mandelbrot_blocks(
     partial: *mut parfor_mandelbrot_partial,
 ) -> c_int {
     guard(|| {
-        non_null(partial)?;
+        non_null(partial, "partial")?;
         let p = mandelbrot_params(width, height, max_iter)?;
         let blocks = block_range(block_lo, block_hi, mandelbrot::num_blocks(p))?;
         let part = mandelbrot::partial(p, blocks, mandelbrot::DEFAULT_SCHEDULE);
@@ -679,7 +690,7 @@ pub unsafe extern "C" fn parfor_mandelbrot_blocks(
             total: part.total,
         };
         // SAFETY: forwarded contract.
-        unsafe { put(partial, value) }
+        unsafe { put(partial, "partial", value) }
     })
 }
 
@@ -699,10 +710,10 @@ pub unsafe extern "C" fn parfor_mandelbrot_finish(
     total: *mut u64,
 ) -> c_int {
     guard(|| {
-        non_null(total)?;
+        non_null(total, "total")?;
         // SAFETY: checked by `input`; validity is the caller's contract.
-        let parts = unsafe { non_empty(partials, len)? };
-        checked_total(parts.iter().map(|p| p.total))?;
+        let parts = unsafe { non_empty(partials, len, "partials")? };
+        checked_total(parts.iter().map(|p| p.total), "totals")?;
         let whole = combine_all(
             parts.iter().map(|c| {
                 Ok(mandelbrot::MandelbrotPartial {
@@ -713,7 +724,7 @@ pub unsafe extern "C" fn parfor_mandelbrot_finish(
             mandelbrot::MandelbrotPartial::try_combine,
         )?;
         // SAFETY: forwarded contract.
-        unsafe { put(total, whole.finish()) }
+        unsafe { put(total, "total", whole.finish()) }
     })
 }
 
@@ -723,7 +734,7 @@ mod tests {
     use crate::kernels::{
         parfor_bootstrap, parfor_grid_max, parfor_mandelbrot, parfor_pi, parfor_weather,
     };
-    use crate::status::{PARFOR_ERR_NULL, PARFOR_OK};
+    use crate::status::{PARFOR_ERR_INVALID, PARFOR_ERR_NULL, PARFOR_OK};
     use std::ptr::{null, null_mut};
 
     /// Ways of cutting `0..n` into consecutive ranges: whole, halves, thirds (as MPI ranks would),

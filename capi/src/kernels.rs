@@ -2,29 +2,10 @@
 //! Each runs on the global pool with the kernel's default schedule; stochastic kernels give the
 //! same bits for a seed whatever the thread count.
 
-use crate::arrays::{disjoint, input, output};
-use crate::status::{guard, non_null, PARFOR_ERR_INVALID};
+use crate::args::{disjoint, input, output, positive, put};
+use crate::status::{guard, non_null, Failure};
 use parfor_kernels::{bootstrap, grid_max, mandelbrot, pi, roots, roots_sum, wealth, weather};
 use std::ffi::c_int;
-
-fn positive(n: u64) -> Result<u64, c_int> {
-    if n == 0 {
-        Err(PARFOR_ERR_INVALID)
-    } else {
-        Ok(n)
-    }
-}
-
-/// Writes `value` to a non-null out-pointer.
-///
-/// # Safety
-/// `out` must be null or point to a writable `T`.
-unsafe fn put<T>(out: *mut T, value: T) -> Result<(), c_int> {
-    non_null(out)?;
-    // SAFETY: non-null, writable per the caller's contract.
-    unsafe { out.write(value) };
-    Ok(())
-}
 
 /// Monte Carlo pi from `n` points drawn with `seed`; `n = 0` is `PARFOR_ERR_INVALID`.
 ///
@@ -37,11 +18,11 @@ unsafe fn put<T>(out: *mut T, value: T) -> Result<(), c_int> {
 #[no_mangle]
 pub unsafe extern "C" fn parfor_pi(n: u64, seed: u64, out: *mut f64) -> c_int {
     guard(|| {
-        non_null(out)?;
-        let n = positive(n)?;
+        non_null(out, "out")?;
+        let n = positive(n, "n")?;
         let value = pi::parallel(pi::Params { n }, seed, pi::DEFAULT_SCHEDULE);
         // SAFETY: forwarded contract.
-        unsafe { put(out, value) }
+        unsafe { put(out, "out", value) }
     })
 }
 
@@ -57,9 +38,9 @@ pub unsafe extern "C" fn parfor_pi(n: u64, seed: u64, out: *mut f64) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn parfor_roots(x: *const f64, out: *mut f32, n: usize) -> c_int {
     guard(|| {
-        disjoint(x, n, out.cast_const(), n)?;
+        disjoint((x, n, "x"), (out.cast_const(), n, "out"))?;
         // SAFETY: checked above; validity is the caller's contract.
-        let (x, out) = unsafe { (input(x, n)?, output(out, n)?) };
+        let (x, out) = unsafe { (input(x, n, "x")?, output(out, n, "out")?) };
         roots::parallel(x, out, roots::DEFAULT_SCHEDULE);
         Ok(())
     })
@@ -77,7 +58,7 @@ pub unsafe extern "C" fn parfor_roots(x: *const f64, out: *mut f32, n: usize) ->
 pub unsafe extern "C" fn parfor_roots_input(seed: u64, x: *mut f64, n: usize) -> c_int {
     guard(|| {
         // SAFETY: checked by `output`; validity is the caller's contract.
-        let x = unsafe { output(x, n)? };
+        let x = unsafe { output(x, n, "x")? };
         roots::fill_input(seed, x, roots::DEFAULT_SCHEDULE);
         Ok(())
     })
@@ -94,9 +75,9 @@ pub unsafe extern "C" fn parfor_roots_input(seed: u64, x: *mut f64, n: usize) ->
 #[no_mangle]
 pub unsafe extern "C" fn parfor_roots_sum(x: *const f64, out: *mut f64, n: usize) -> c_int {
     guard(|| {
-        disjoint(x, n, out.cast_const(), n)?;
+        disjoint((x, n, "x"), (out.cast_const(), n, "out"))?;
         // SAFETY: checked above; validity is the caller's contract.
-        let (x, out) = unsafe { (input(x, n)?, output(out, n)?) };
+        let (x, out) = unsafe { (input(x, n, "x")?, output(out, n, "out")?) };
         roots_sum::parallel(x, out, roots_sum::DEFAULT_SCHEDULE);
         Ok(())
     })
@@ -118,14 +99,20 @@ pub unsafe extern "C" fn parfor_wealth(
     median: *mut f64,
 ) -> c_int {
     guard(|| {
-        non_null(median)?;
+        non_null(median, "median")?;
         let p = wealth::Params {
-            households: positive(households)?,
+            households: positive(households, "households")?,
             steps,
             ..Default::default()
         };
         // SAFETY: forwarded contract.
-        unsafe { put(median, wealth::parallel(p, seed, wealth::DEFAULT_SCHEDULE)) }
+        unsafe {
+            put(
+                median,
+                "median",
+                wealth::parallel(p, seed, wealth::DEFAULT_SCHEDULE),
+            )
+        }
     })
 }
 
@@ -146,18 +133,18 @@ pub unsafe extern "C" fn parfor_weather(
     std: *mut f64,
 ) -> c_int {
     guard(|| {
-        non_null(mean)?;
-        non_null(std)?;
+        non_null(mean, "mean")?;
+        non_null(std, "std")?;
         let p = weather::Params {
-            runs: positive(runs)?,
+            runs: positive(runs, "runs")?,
             steps,
             ..Default::default()
         };
         let stats = weather::parallel(p, seed, weather::DEFAULT_SCHEDULE);
         // SAFETY: forwarded contract.
         unsafe {
-            put(mean, stats.mean)?;
-            put(std, stats.std)
+            put(mean, "mean", stats.mean)?;
+            put(std, "std", stats.std)
         }
     })
 }
@@ -173,10 +160,18 @@ pub unsafe extern "C" fn parfor_weather(
 #[no_mangle]
 pub unsafe extern "C" fn parfor_grid_max(n: u64, out: *mut f64) -> c_int {
     guard(|| {
-        non_null(out)?;
-        let p = grid_max::Params { n: positive(n)? };
+        non_null(out, "out")?;
+        let p = grid_max::Params {
+            n: positive(n, "n")?,
+        };
         // SAFETY: forwarded contract.
-        unsafe { put(out, grid_max::parallel(p, grid_max::DEFAULT_SCHEDULE)) }
+        unsafe {
+            put(
+                out,
+                "out",
+                grid_max::parallel(p, grid_max::DEFAULT_SCHEDULE),
+            )
+        }
     })
 }
 
@@ -203,27 +198,33 @@ pub unsafe extern "C" fn parfor_bootstrap(
     mean_of_stds: *mut f64,
 ) -> c_int {
     guard(|| {
-        non_null(mean_of_means)?;
-        non_null(mean_of_stds)?;
+        non_null(mean_of_means, "mean_of_means")?;
+        non_null(mean_of_stds, "mean_of_stds")?;
         let p = bootstrap::Params {
-            tasks: positive(tasks)?,
-            draws: positive(draws)?,
+            tasks: positive(tasks, "tasks")?,
+            draws: positive(draws, "draws")?,
         };
         let summary = if len == 0 && means.is_null() && stds.is_null() {
             bootstrap::summary(p, seed, bootstrap::DEFAULT_SCHEDULE)
         } else {
             if len as u64 != tasks {
-                return Err(PARFOR_ERR_INVALID);
+                return Err(Failure::invalid(format!(
+                    "len ({len}) must equal tasks ({tasks}), or be 0 with means and stds null"
+                )));
             }
-            disjoint(means.cast_const(), len, stds.cast_const(), len)?;
+            disjoint(
+                (means.cast_const(), len, "means"),
+                (stds.cast_const(), len, "stds"),
+            )?;
             // SAFETY: checked; validity is the caller's contract.
-            let (means, stds) = unsafe { (output(means, len)?, output(stds, len)?) };
+            let (means, stds) =
+                unsafe { (output(means, len, "means")?, output(stds, len, "stds")?) };
             bootstrap::fill(p, seed, means, stds, bootstrap::DEFAULT_SCHEDULE)
         };
         // SAFETY: forwarded contract.
         unsafe {
-            put(mean_of_means, summary.mean_of_means)?;
-            put(mean_of_stds, summary.mean_of_stds)
+            put(mean_of_means, "mean_of_means", summary.mean_of_means)?;
+            put(mean_of_stds, "mean_of_stds", summary.mean_of_stds)
         }
     })
 }
@@ -249,26 +250,21 @@ pub unsafe extern "C" fn parfor_mandelbrot(
     total: *mut u64,
 ) -> c_int {
     guard(|| {
-        non_null(total)?;
-        if width == 0 || height == 0 || max_iter == 0 {
-            return Err(PARFOR_ERR_INVALID);
-        }
-        let p = mandelbrot::Params {
-            width,
-            height,
-            max_iter,
-        };
+        non_null(total, "total")?;
+        let p = crate::blocks::mandelbrot_params(width, height, max_iter)?;
         let sum = if len == 0 && counts.is_null() {
             mandelbrot::total(p, mandelbrot::DEFAULT_SCHEDULE)
         } else {
             if len != p.pixels() {
-                return Err(PARFOR_ERR_INVALID);
+                return Err(Failure::invalid(format!(
+                    "len ({len}) must equal width * height, or be 0 with counts null"
+                )));
             }
             // SAFETY: checked by `output`; validity is the caller's contract.
-            let counts = unsafe { output(counts, len)? };
+            let counts = unsafe { output(counts, len, "counts")? };
             mandelbrot::counts(p, counts, mandelbrot::DEFAULT_SCHEDULE)
         };
         // SAFETY: forwarded contract.
-        unsafe { put(total, sum) }
+        unsafe { put(total, "total", sum) }
     })
 }

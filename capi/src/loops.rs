@@ -1,7 +1,7 @@
 //! Loops with C callbacks: `parfor_parallel_for` and `parfor_parallel_reduce_f64`.
 
 use crate::schedule::parfor_schedule;
-use crate::status::{guard, non_null, PARFOR_ERR_INVALID, PARFOR_ERR_NULL};
+use crate::status::{guard, non_null, Failure, Outcome};
 use std::ffi::{c_int, c_void};
 
 /// A loop body: runs the iterations `begin .. end-1`. It may be called from several threads at
@@ -37,13 +37,15 @@ unsafe impl Send for Context {}
 type Operator = (f64, fn(f64, f64) -> f64);
 
 /// The operator with C code `op`.
-fn operator(op: i32) -> Result<Operator, c_int> {
+fn operator(op: i32) -> Outcome<Operator> {
     match op {
         PARFOR_SUM => Ok((0.0, |a, b| a + b)),
         PARFOR_PROD => Ok((1.0, |a, b| a * b)),
         PARFOR_MIN => Ok((f64::INFINITY, f64::min)),
         PARFOR_MAX => Ok((f64::NEG_INFINITY, f64::max)),
-        _ => Err(PARFOR_ERR_INVALID),
+        _ => Err(Failure::invalid(format!(
+            "op ({op}) is not PARFOR_SUM, PARFOR_PROD, PARFOR_MIN or PARFOR_MAX"
+        ))),
     }
 }
 
@@ -67,7 +69,7 @@ pub unsafe extern "C" fn parfor_parallel_for(
     ctx: *mut c_void,
 ) -> c_int {
     guard(|| {
-        let body = body.ok_or(PARFOR_ERR_NULL)?;
+        let body = body.ok_or_else(|| Failure::null("body"))?;
         let schedule = schedule.checked()?;
         let ctx = Context(ctx);
         parfor::parallel_for_chunks(begin..end, schedule, move |r| {
@@ -104,8 +106,8 @@ pub unsafe extern "C" fn parfor_parallel_reduce_f64(
     out: *mut f64,
 ) -> c_int {
     guard(|| {
-        let body = body.ok_or(PARFOR_ERR_NULL)?;
-        non_null(out)?;
+        let body = body.ok_or_else(|| Failure::null("body"))?;
+        non_null(out, "out")?;
         let schedule = schedule.checked()?;
         let (identity, combine) = operator(op)?;
         let ctx = Context(ctx);

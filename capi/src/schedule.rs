@@ -1,6 +1,6 @@
 //! Schedules as the C ABI passes them: a kind and a chunk, checked before use.
 
-use crate::status::{PARFOR_ERR_INVALID, PARFOR_ERR_NULL};
+use crate::status::{guard, Failure, Outcome};
 use parfor::Schedule;
 use std::ffi::c_int;
 
@@ -34,8 +34,10 @@ pub struct parfor_schedule {
 impl parfor_schedule {
     /// The runtime's schedule, or `PARFOR_ERR_INVALID` for a kind outside the table, a negative
     /// chunk, or a chunk with `RUNTIME`/`AUTO`.
-    pub(crate) fn checked(self) -> Result<Schedule, c_int> {
-        let chunk = u64::try_from(self.chunk).map_err(|_| PARFOR_ERR_INVALID)?;
+    pub(crate) fn checked(self) -> Outcome<Schedule> {
+        let chunk = u64::try_from(self.chunk).map_err(|_| {
+            Failure::invalid(format!("schedule.chunk ({}) is negative", self.chunk))
+        })?;
         match (self.kind, chunk) {
             (PARFOR_STATIC, 0) => Ok(Schedule::Static),
             (PARFOR_STATIC, c) => Ok(Schedule::StaticChunked(c)),
@@ -43,7 +45,12 @@ impl parfor_schedule {
             (PARFOR_GUIDED, c) => Ok(Schedule::Guided(c)),
             (PARFOR_RUNTIME, 0) => Ok(Schedule::Runtime),
             (PARFOR_AUTO, 0) => Ok(Schedule::Auto),
-            _ => Err(PARFOR_ERR_INVALID),
+            (PARFOR_RUNTIME | PARFOR_AUTO, c) => Err(Failure::invalid(format!(
+                "schedule.chunk ({c}) must be 0 with PARFOR_RUNTIME and PARFOR_AUTO"
+            ))),
+            (kind, _) => Err(Failure::invalid(format!(
+                "schedule.kind ({kind}) is not one of PARFOR_STATIC .. PARFOR_AUTO"
+            ))),
         }
     }
 
@@ -72,8 +79,10 @@ impl parfor_schedule {
 /// ```
 #[no_mangle]
 pub extern "C" fn parfor_set_schedule(schedule: parfor_schedule) -> c_int {
-    crate::status::guard(|| match schedule.checked()? {
-        Schedule::Runtime => Err(PARFOR_ERR_INVALID),
+    guard(|| match schedule.checked()? {
+        Schedule::Runtime => Err(Failure::invalid(
+            "schedule.kind may not be PARFOR_RUNTIME here: it is what PARFOR_RUNTIME stands for",
+        )),
         s => {
             parfor::set_schedule(s);
             Ok(())
@@ -91,14 +100,10 @@ pub extern "C" fn parfor_set_schedule(schedule: parfor_schedule) -> c_int {
 /// `out` must be null or point to writable memory for one `parfor_schedule`.
 #[no_mangle]
 pub unsafe extern "C" fn parfor_get_schedule(out: *mut parfor_schedule) -> c_int {
-    crate::status::guard(|| {
-        if out.is_null() {
-            return Err(PARFOR_ERR_NULL);
-        }
+    guard(|| {
         let s = parfor_schedule::from_schedule(parfor::schedule());
-        // SAFETY: `out` is non-null and, per the contract, writable.
-        unsafe { out.write(s) };
-        Ok(())
+        // SAFETY: forwarded contract.
+        unsafe { crate::args::put(out, "out", s) }
     })
 }
 
@@ -108,7 +113,11 @@ mod tests {
 
     #[test]
     fn kinds_and_chunks_are_checked() {
-        let s = |kind, chunk| parfor_schedule { kind, chunk }.checked();
+        let s = |kind, chunk| {
+            parfor_schedule { kind, chunk }
+                .checked()
+                .map_err(|f| f.status)
+        };
         assert_eq!(s(PARFOR_STATIC, 0), Ok(Schedule::Static));
         assert_eq!(s(PARFOR_STATIC, 4), Ok(Schedule::StaticChunked(4)));
         assert_eq!(s(PARFOR_DYNAMIC, 0), Ok(Schedule::Dynamic(0)));
@@ -123,7 +132,11 @@ mod tests {
             (PARFOR_AUTO, 3),
             (PARFOR_RUNTIME, 1),
         ] {
-            assert_eq!(s(kind, chunk), Err(PARFOR_ERR_INVALID), "{kind} {chunk}");
+            assert_eq!(
+                s(kind, chunk),
+                Err(crate::status::PARFOR_ERR_INVALID),
+                "{kind} {chunk}"
+            );
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Team size, thread numbers, and the library version.
 
-use crate::status::{guard, PARFOR_ERR_INVALID, PARFOR_ERR_THREADS};
+use crate::status::{guard, guard_value, Failure, PARFOR_ERR_THREADS};
 use parfor::ThreadsError;
 use std::ffi::{c_char, c_int};
 
@@ -17,10 +17,13 @@ pub extern "C" fn parfor_set_num_threads(n: i32) -> c_int {
         let n = usize::try_from(n)
             .ok()
             .filter(|&n| n >= 1)
-            .ok_or(PARFOR_ERR_INVALID)?;
+            .ok_or_else(|| Failure::invalid(format!("n ({n}) must be at least 1")))?;
         parfor::set_num_threads(n).map_err(|e| match e {
-            ThreadsError::Zero => PARFOR_ERR_INVALID,
-            ThreadsError::Spawn { .. } => PARFOR_ERR_THREADS,
+            ThreadsError::Zero => Failure::invalid("n must be at least 1"),
+            e @ ThreadsError::Spawn { .. } => Failure {
+                status: PARFOR_ERR_THREADS,
+                message: e.to_string().into(),
+            },
         })
     })
 }
@@ -32,31 +35,63 @@ pub extern "C" fn parfor_set_num_threads(n: i32) -> c_int {
 /// ```
 #[no_mangle]
 pub extern "C" fn parfor_get_num_threads() -> i32 {
-    std::panic::catch_unwind(parfor::max_threads)
-        .map_or(1, |n| i32::try_from(n).unwrap_or(i32::MAX))
+    guard_value(
+        || i32::try_from(parfor::max_threads()).unwrap_or(i32::MAX),
+        1,
+    )
 }
 
-/// Inside a loop body: this thread's number in the team, 0 .. team-1. Outside: 0.
+/// Inside a loop body: this thread's number in the team, 0 .. team-1. Outside (or if it cannot
+/// be determined): 0.
 ///
 /// ```c
 /// static void body(int64_t b, int64_t e, void *ctx) { int t = parfor_get_thread_num(); record(t, b, e); }
 /// ```
 #[no_mangle]
 pub extern "C" fn parfor_get_thread_num() -> i32 {
-    i32::try_from(parfor::thread_num()).unwrap_or(i32::MAX)
+    guard_value(
+        || i32::try_from(parfor::thread_num()).unwrap_or(i32::MAX),
+        0,
+    )
 }
 
-/// 1 inside a loop body, 0 outside (loops started inside a body run serially).
+/// 1 inside a loop body, 0 outside (loops started inside a body run serially; 0 if it cannot be
+/// determined).
 ///
 /// ```c
 /// if (!parfor_in_parallel()) { handle_error(); }
 /// ```
 #[no_mangle]
 pub extern "C" fn parfor_in_parallel() -> i32 {
-    i32::from(parfor::in_parallel())
+    guard_value(|| i32::from(parfor::in_parallel()), 0)
 }
 
-/// The library version, a static string such as "0.1.0".
+/// The major version of this header and library (semantic versioning; the SONAME is
+/// `libparfor.so.<major>`).
+///
+/// ```c
+/// #if PARFOR_VERSION_MAJOR != 0
+/// #error "written for parfor 0.x"
+/// #endif
+/// ```
+pub const PARFOR_VERSION_MAJOR: i32 = 0;
+/// The minor version of this header and library.
+///
+/// ```c
+/// #if PARFOR_VERSION_MAJOR == 0 && PARFOR_VERSION_MINOR < 1
+/// #error "needs parfor 0.1 or later"
+/// #endif
+/// ```
+pub const PARFOR_VERSION_MINOR: i32 = 1;
+/// The patch version of this header and library.
+///
+/// ```c
+/// printf("built with %d.%d.%d\n", PARFOR_VERSION_MAJOR, PARFOR_VERSION_MINOR, PARFOR_VERSION_PATCH);
+/// ```
+pub const PARFOR_VERSION_PATCH: i32 = 0;
+
+/// The library version, a static string such as "0.1.0" (the library found at run time, which
+/// may be newer than the header's `PARFOR_VERSION_*`).
 ///
 /// ```c
 /// puts(parfor_version());
@@ -69,6 +104,7 @@ pub extern "C" fn parfor_version() -> *const c_char {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::status::PARFOR_ERR_INVALID;
 
     #[test]
     fn bad_team_sizes_are_refused() {
@@ -78,5 +114,18 @@ mod tests {
         assert!(parfor_get_num_threads() >= 1);
         assert_eq!(parfor_get_thread_num(), 0);
         assert_eq!(parfor_in_parallel(), 0);
+    }
+
+    #[test]
+    fn the_version_macros_are_the_crate_version() {
+        let parse = |s: &str| s.parse::<i32>().unwrap();
+        assert_eq!(PARFOR_VERSION_MAJOR, parse(env!("CARGO_PKG_VERSION_MAJOR")));
+        assert_eq!(PARFOR_VERSION_MINOR, parse(env!("CARGO_PKG_VERSION_MINOR")));
+        assert_eq!(PARFOR_VERSION_PATCH, parse(env!("CARGO_PKG_VERSION_PATCH")));
+        // SAFETY: parfor_version returns a static C string.
+        let text = unsafe { std::ffi::CStr::from_ptr(parfor_version()) };
+        let dotted =
+            format!("{PARFOR_VERSION_MAJOR}.{PARFOR_VERSION_MINOR}.{PARFOR_VERSION_PATCH}");
+        assert_eq!(text.to_str().unwrap(), dotted);
     }
 }

@@ -1,6 +1,7 @@
 //! Builds the C and C++ programs in c-examples/ against the libparfor that this `cargo test` built
-//! (shared and static), runs each one and checks its output, then runs each once under valgrind
-//! memcheck (when valgrind is installed; CI installs it) and requires zero errors.
+//! (shared and static, as `make lib` packs them: SONAME'd .so, parfor_*-only .a), runs each one
+//! and checks its output, then runs each once under valgrind memcheck (when valgrind is installed;
+//! CI installs it) and requires zero errors.
 
 mod common;
 
@@ -15,7 +16,21 @@ fn build() -> &'static Path {
     BUILD.get_or_init(|| common::make("all", "c-examples"))
 }
 
+/// The library files the programs link: `make lib`'s output.
+fn packed_lib() -> PathBuf {
+    build().join("lib")
+}
+
 fn run(program: &str, prefix: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
+    run_with_args(program, &[], prefix, env)
+}
+
+fn run_with_args(
+    program: &str,
+    args: &[&Path],
+    prefix: &[&str],
+    env: &[(&str, &str)],
+) -> (bool, String, String) {
     let path = build().join(program);
     let mut cmd = match prefix.split_first() {
         Some((first, rest)) => {
@@ -25,7 +40,8 @@ fn run(program: &str, prefix: &[&str], env: &[(&str, &str)]) -> (bool, String, S
         }
         None => Command::new(&path),
     };
-    cmd.env("LD_LIBRARY_PATH", lib_dir())
+    cmd.args(args)
+        .env("LD_LIBRARY_PATH", packed_lib())
         .env_remove("RUST_BACKTRACE");
     for (k, v) in env {
         cmd.env(k, v);
@@ -40,7 +56,11 @@ fn run(program: &str, prefix: &[&str], env: &[(&str, &str)]) -> (bool, String, S
 
 /// Runs `program`, which must succeed and print its "<name>: OK" line.
 fn check(program: &str, env: &[(&str, &str)]) -> String {
-    let (ok, stdout, stderr) = run(program, &[], env);
+    check_with_args(program, &[], env)
+}
+
+fn check_with_args(program: &str, args: &[&Path], env: &[(&str, &str)]) -> String {
+    let (ok, stdout, stderr) = run_with_args(program, args, &[], env);
     assert!(ok, "{program} failed\nstdout:\n{stdout}\nstderr:\n{stderr}");
     let name = program.trim_end_matches("_static");
     assert!(
@@ -81,9 +101,12 @@ fn the_cpp_program_uses_parfor_hpp_and_rethrows_exceptions() {
     check("cpp_example", &[("OMP_NUM_THREADS", "2")]);
 }
 
+/// Every status row (NOMEM and CANCELLED included), the last_error texts, and the library files:
+/// SONAME and the exported symbols of the .so and the .a (bad_input runs readelf and nm on them).
 #[test]
 fn every_bad_input_row_from_c() {
-    let out = check("bad_input", &[("OMP_NUM_THREADS", "2")]);
+    let lib = packed_lib();
+    let out = check_with_args("bad_input", &[&lib], &[("OMP_NUM_THREADS", "2")]);
     assert!(out.contains("(0 failures)"), "{out}");
 }
 
@@ -143,6 +166,7 @@ fn make_install_gives_headers_libraries_and_a_pkg_config_file() {
         .arg("-C")
         .arg(examples_dir())
         .arg(format!("LIBDIR={}", lib_dir().display()))
+        .arg(format!("BUILD={}", build().display()))
         .arg(format!("PREFIX={}", prefix.display()))
         .arg("install")
         .output()
@@ -155,11 +179,18 @@ fn make_install_gives_headers_libraries_and_a_pkg_config_file() {
     for file in [
         "include/parfor.h",
         "include/parfor.hpp",
-        "lib/libparfor.so",
+        "lib/libparfor.so.0.1.0",
         "lib/libparfor.a",
         "lib/pkgconfig/parfor.pc",
     ] {
         assert!(prefix.join(file).exists(), "{file} not installed");
+    }
+    for (link, target) in [
+        ("lib/libparfor.so.0", "libparfor.so.0.1.0"),
+        ("lib/libparfor.so", "libparfor.so.0"),
+    ] {
+        let found = std::fs::read_link(prefix.join(link));
+        assert_eq!(found.ok(), Some(PathBuf::from(target)), "{link}");
     }
     // A C user's compile-and-link line, from pkg-config alone.
     let flags = Command::new("pkg-config")

@@ -10,7 +10,6 @@
 
 mod common;
 
-use common::lib_dir;
 use parfor_kernels::suite::{Kernel, Size, Workload};
 use parfor_kernels::Runner;
 use std::collections::HashMap;
@@ -78,7 +77,7 @@ fn mpirun(
     }
     cmd.arg(build().join(program))
         .args(args)
-        .env("LD_LIBRARY_PATH", lib_dir())
+        .env("LD_LIBRARY_PATH", build().join("lib"))
         .env_remove("RUST_BACKTRACE")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

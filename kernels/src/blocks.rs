@@ -7,6 +7,11 @@
 //!
 //! [`Runner`] says where a loop runs: on parfor's global pool or on an explicit [`parfor::Pool`].
 //! Every kernel has a `*_on(runner, ..)` form; the plain form runs on the global pool.
+//!
+//! No memory is sized from the number of blocks: a reduction folds its per-block partials window
+//! by window ([`Runner::fold_in_order`], [`WINDOW`] blocks at a time, each window folded in block
+//! order, so the bits are those of one fold over all the blocks), or, for exact integer sums,
+//! in one parallel reduction ([`Runner::reduce`]).
 
 use parfor::{Pool, Schedule};
 use std::fmt;
@@ -56,6 +61,57 @@ impl Runner<'_> {
         }
     }
 
+    /// Reduces `map(i)` over `range` with `combine` (see [`parfor::parallel_reduce`]); for
+    /// results that do not depend on the order of combination, such as integer sums.
+    ///
+    /// ```
+    /// let s = parfor_kernels::Runner::Global.reduce(0..100, parfor::Schedule::Static, 0, |i| i, |a, b| a + b);
+    /// assert_eq!(s, 4950);
+    /// ```
+    pub fn reduce<T: Clone + Send + Sync>(
+        self,
+        range: Range<u64>,
+        schedule: Schedule,
+        identity: T,
+        map: impl Fn(u64) -> T + Sync,
+        combine: impl Fn(T, T) -> T + Sync,
+    ) -> T {
+        match self {
+            Runner::Global => parfor::parallel_reduce(range, schedule, identity, map, combine),
+            Runner::Pool(pool) => pool.parallel_reduce(range, schedule, identity, map, combine),
+        }
+    }
+
+    /// Folds `block(b)` for every `b` in `blocks` into `init`, strictly in block order: the blocks
+    /// are computed in parallel [`WINDOW`] at a time and each window is folded before the next
+    /// starts, so memory stays bounded whatever the number of blocks and the result has the
+    /// bits of a serial fold.
+    ///
+    /// ```
+    /// let s = parfor_kernels::Runner::Global.fold_in_order(0..5, parfor::Schedule::Dynamic(1), String::new(),
+    ///     |b| b.to_string(), |acc, d| acc + &d);
+    /// assert_eq!(s, "01234");
+    /// ```
+    pub fn fold_in_order<T: Send, A>(
+        self,
+        blocks: Range<u64>,
+        schedule: Schedule,
+        init: A,
+        block: impl Fn(u64) -> T + Sync,
+        mut fold: impl FnMut(A, T) -> A,
+    ) -> A {
+        let mut acc = init;
+        let mut lo = blocks.start;
+        while lo < blocks.end {
+            let hi = blocks.end.min(lo.saturating_add(WINDOW));
+            for partial in self.map_collect(lo..hi, schedule, &block) {
+                acc = fold(acc, partial);
+            }
+            lo = hi;
+        }
+        acc
+    }
+
     /// `body(start, chunk)` over disjoint chunks of `data` (see [`parfor::parallel_for_slice`]).
     ///
     /// ```
@@ -94,7 +150,7 @@ impl Runner<'_> {
         schedule: Schedule,
         body: impl Fn(u64, &mut [T]) + Sync,
     ) {
-        let mut pieces: Vec<&mut [T]> = data.chunks_mut(block_len.max(1)).collect();
+        let mut pieces = crate::alloc::collect(data.chunks_mut(block_len.max(1)));
         self.for_slice(&mut pieces, schedule, |first, group| {
             for (k, piece) in group.iter_mut().enumerate() {
                 body((first + k) as u64, piece);
@@ -102,6 +158,11 @@ impl Runner<'_> {
         });
     }
 }
+
+/// How many blocks [`Runner::fold_in_order`] computes at a time: enough that the window's
+/// tail (threads idle while the last blocks of a window finish) costs nothing measurable, few
+/// enough that the window's partials take well under a megabyte.
+pub const WINDOW: u64 = 1 << 14;
 
 /// Number of blocks of `block_len` items that cover `n` items.
 ///
@@ -119,8 +180,24 @@ pub fn count(n: u64, block_len: u64) -> u64 {
 /// assert_eq!(parfor_kernels::blocks::items(2, 4, 10), 8..10);
 /// ```
 pub fn items(b: u64, block_len: u64, n: u64) -> Range<u64> {
-    let lo = (b * block_len).min(n);
-    lo..(lo + block_len).min(n)
+    let lo = b.saturating_mul(block_len).min(n);
+    lo..lo.saturating_add(block_len).min(n)
+}
+
+/// How many items the blocks `blocks` hold together, in a problem of `n` items cut into blocks
+/// of `block_len`.
+///
+/// ```
+/// assert_eq!(parfor_kernels::blocks::items_in(1..3, 4, 10), 6);
+/// ```
+pub fn items_in(blocks: Range<u64>, block_len: u64, n: u64) -> u64 {
+    let first = items(blocks.start, block_len, n).start;
+    let end = if blocks.is_empty() {
+        first
+    } else {
+        items(blocks.end - 1, block_len, n).end
+    };
+    end - first
 }
 
 /// Panics unless `blocks` lies within `0..num_blocks`.

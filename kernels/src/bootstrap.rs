@@ -85,6 +85,7 @@ pub struct TaskStats {
 pub fn task(p: Params, seed: u64, k: u64, buf: &mut Vec<f64>) -> TaskStats {
     let mut rng = rng::stream(seed, k);
     buf.clear();
+    crate::alloc::reserve(buf, p.draws);
     buf.resize(p.draws as usize, 0.0);
     rng::fill_normals::<TaskLoop>(&mut rng, buf);
     let n = p.draws as f64;
@@ -137,9 +138,8 @@ impl Summary {
             .map(|(m, s)| BlockSums {
                 means: m.iter().fold(0.0, |acc, x| acc + x),
                 stds: s.iter().fold(0.0, |acc, x| acc + x),
-            })
-            .collect::<Vec<_>>();
-        finish(&per_block, means.len() as u64)
+            });
+        summary_of_blocks(per_block, means.len() as u64)
     }
 }
 
@@ -152,16 +152,38 @@ pub struct BlockSums {
     pub stds: f64,
 }
 
-fn finish(per_block: &[BlockSums], tasks: u64) -> Summary {
-    let (mut m, mut s) = (0.0, 0.0);
-    for b in per_block {
-        m += b.means;
-        s += b.stds;
+impl BlockSums {
+    /// The running sums `self` followed by `block`'s.
+    fn add(self, block: BlockSums) -> BlockSums {
+        BlockSums {
+            means: self.means + block.means,
+            stds: self.stds + block.stds,
+        }
     }
-    Summary {
-        mean_of_means: m / tasks as f64,
-        mean_of_stds: s / tasks as f64,
+
+    /// The summary of `tasks` tasks whose sums these are.
+    fn summary(self, tasks: u64) -> Summary {
+        Summary {
+            mean_of_means: self.means / tasks as f64,
+            mean_of_stds: self.stds / tasks as f64,
+        }
     }
+}
+
+/// The summary of `tasks` tasks from their blocks' sums, added in the order given (how every
+/// bootstrap summary is made, so a split run gives the whole run's bits).
+///
+/// ```
+/// use parfor_kernels::bootstrap;
+/// let p = bootstrap::Params { tasks: 200, draws: 50 };
+/// let sums = (0..bootstrap::num_blocks(p)).map(|b| bootstrap::block_sums(p, 4, b));
+/// assert_eq!(bootstrap::summary_of_blocks(sums, 200), bootstrap::serial_summary(p, 4));
+/// ```
+pub fn summary_of_blocks(per_block: impl IntoIterator<Item = BlockSums>, tasks: u64) -> Summary {
+    per_block
+        .into_iter()
+        .fold(BlockSums::default(), BlockSums::add)
+        .summary(tasks)
 }
 
 /// Number of blocks of a problem.
@@ -175,7 +197,7 @@ pub fn num_blocks(p: Params) -> u64 {
 
 /// The block sums of block `b`.
 pub fn block_sums(p: Params, seed: u64, b: u64) -> BlockSums {
-    let mut buf = Vec::with_capacity(p.draws as usize);
+    let mut buf = Vec::new();
     let mut sums = BlockSums::default();
     for k in blocks::items(b, BLOCK, p.tasks) {
         let t = task(p, seed, k, &mut buf);
@@ -208,7 +230,7 @@ fn check_len(p: Params, means: &[f64], stds: &[f64]) {
 pub fn serial_fill(p: Params, seed: u64, means: &mut [f64], stds: &mut [f64]) -> Summary {
     check_len(p, means, stds);
     let n = p.draws as f64;
-    let mut draws = vec![0.0f64; p.draws as usize];
+    let mut draws = crate::alloc::vec_of(p.draws, 0.0f64);
     for k in 0..p.tasks as usize {
         let mut rng = rng::stream(seed, k as u64);
         rng::fill_normals::<SerialLoop>(&mut rng, &mut draws);
@@ -229,7 +251,10 @@ pub fn serial_fill(p: Params, seed: u64, means: &mut [f64], stds: &mut [f64]) ->
 
 /// The serial reference for the summary alone (allocates the per-task arrays).
 pub fn serial_summary(p: Params, seed: u64) -> Summary {
-    let (mut m, mut s) = (vec![0.0; p.tasks as usize], vec![0.0; p.tasks as usize]);
+    let (mut m, mut s) = (
+        crate::alloc::vec_of(p.tasks, 0.0),
+        crate::alloc::vec_of(p.tasks, 0.0),
+    );
     serial_fill(p, seed, &mut m, &mut s)
 }
 
@@ -258,10 +283,9 @@ pub fn fill_on(
 ) -> Summary {
     check_len(p, means, stds);
     let b = BLOCK as usize;
-    let mut pieces: Vec<(&mut [f64], &mut [f64])> =
-        means.chunks_mut(b).zip(stds.chunks_mut(b)).collect();
+    let mut pieces = crate::alloc::collect(means.chunks_mut(b).zip(stds.chunks_mut(b)));
     runner.for_slice(&mut pieces, schedule, |first, group| {
-        let mut buf = Vec::with_capacity(p.draws as usize);
+        let mut buf = Vec::new();
         for (j, (m, s)) in group.iter_mut().enumerate() {
             let k0 = (first + j) as u64 * BLOCK;
             for (i, (mi, si)) in m.iter_mut().zip(s.iter_mut()).enumerate() {
@@ -281,7 +305,17 @@ pub fn summary(p: Params, seed: u64, schedule: Schedule) -> Summary {
 
 /// [`summary`] on `runner`.
 pub fn summary_on(runner: Runner<'_>, p: Params, seed: u64, schedule: Schedule) -> Summary {
-    partial_on(runner, p, seed, 0..num_blocks(p), schedule).finish(p)
+    let blocks = 0..num_blocks(p);
+    let block = |b| block_sums(p, seed, b);
+    runner
+        .fold_in_order(
+            blocks,
+            schedule,
+            BlockSums::default(),
+            block,
+            BlockSums::add,
+        )
+        .summary(p.tasks)
 }
 
 /// The partial summary of blocks `blocks`.
@@ -321,14 +355,7 @@ pub type BootstrapPartial = PerBlock<BlockSums>;
 impl BootstrapPartial {
     /// The summary over the tasks of these blocks (the whole run's when they are all of `p`'s).
     pub fn finish(&self, p: Params) -> Summary {
-        let tasks = self
-            .blocks
-            .clone()
-            .map(|b| {
-                let r = blocks::items(b, BLOCK, p.tasks);
-                r.end - r.start
-            })
-            .sum();
-        finish(&self.per_block, tasks)
+        let tasks = blocks::items_in(self.blocks.clone(), BLOCK, p.tasks);
+        summary_of_blocks(self.per_block.iter().copied(), tasks)
     }
 }

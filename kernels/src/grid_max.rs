@@ -145,13 +145,14 @@ pub fn partial_on(
     schedule: Schedule,
 ) -> GridMaxPartial {
     blocks::check_blocks(&blocks, num_blocks(p));
-    let maxima = runner.map_collect(blocks.clone(), schedule, |b| block_max(p, b));
-    GridMaxPartial {
-        blocks,
-        max: maxima
-            .into_iter()
-            .fold(f64::NEG_INFINITY, |a, b| if b > a { b } else { a }),
-    }
+    let max = runner.fold_in_order(
+        blocks.clone(),
+        schedule,
+        f64::NEG_INFINITY,
+        |b| block_max(p, b),
+        |a, b| if b > a { b } else { a },
+    );
+    GridMaxPartial { blocks, max }
 }
 
 /// The maximum over a contiguous range of blocks.

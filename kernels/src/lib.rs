@@ -41,6 +41,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod alloc;
 pub mod blocks;
 pub mod bootstrap;
 pub mod grid_max;

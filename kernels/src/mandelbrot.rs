@@ -117,17 +117,45 @@ pub fn row(p: Params, py: u64, row: &mut [u32]) -> u64 {
 }
 
 /// The sum of the counts of row `py`.
+///
+/// ```
+/// use parfor_kernels::mandelbrot;
+/// let p = mandelbrot::Params { width: 9, height: 5, max_iter: 20 };
+/// assert_eq!(mandelbrot::row_total(p, 2), mandelbrot::segment_total(p, 2, 0..9));
+/// ```
 pub fn row_total(p: Params, py: u64) -> u64 {
+    segment_total(p, py, 0..u64::from(p.width))
+}
+
+/// Pixels per piece of work of the total-only loops: a row is cut into segments of this many
+/// pixels so that a loop over very wide rows still stops within a segment when cancelled. Rows
+/// of up to this width are one segment.
+pub const SEGMENT: u64 = 4096;
+
+/// The sum of the counts of the pixels `px` of row `py`.
+pub fn segment_total(p: Params, py: u64, px: Range<u64>) -> u64 {
     let ci = linspace(-1.5, 1.5, u64::from(p.height), py);
-    (0..u64::from(p.width))
-        .map(|px| {
-            u64::from(escape_count(
-                linspace(-2.0, 1.0, u64::from(p.width), px),
-                ci,
-                p.max_iter,
-            ))
-        })
-        .sum()
+    px.map(|px| {
+        u64::from(escape_count(
+            linspace(-2.0, 1.0, u64::from(p.width), px),
+            ci,
+            p.max_iter,
+        ))
+    })
+    .sum()
+}
+
+/// The total of rows `rows`: one reduction over their segments (integer sums are exact in any
+/// order, so nothing is stored per row; saturates at `u64::MAX`).
+fn rows_total(runner: Runner<'_>, p: Params, rows: Range<u64>, schedule: Schedule) -> u64 {
+    let width = u64::from(p.width);
+    let per_row = blocks::count(width, SEGMENT);
+    let segments = rows.start * per_row..rows.end * per_row;
+    let segment = |s: u64| {
+        let px = blocks::items(s % per_row, SEGMENT, width);
+        segment_total(p, s / per_row, px)
+    };
+    runner.reduce(segments, schedule, 0, segment, u64::saturating_add)
 }
 
 fn check_len(p: Params, counts: &[u32]) {
@@ -164,8 +192,9 @@ pub fn serial_counts(p: Params, counts: &mut [u32]) -> u64 {
 /// assert_eq!(parfor_kernels::mandelbrot::serial_total(p), parfor_kernels::mandelbrot::total(p, parfor::Schedule::Static));
 /// ```
 pub fn serial_total(p: Params) -> u64 {
-    let mut counts = vec![0; p.pixels()];
-    serial_counts(p, &mut counts)
+    (0..num_blocks(p))
+        .map(|py| row_total(p, py))
+        .fold(0, u64::saturating_add)
 }
 
 /// Fills `counts` in parallel on the global pool; returns the total.
@@ -182,16 +211,15 @@ pub fn counts_on(runner: Runner<'_>, p: Params, counts: &mut [u32], schedule: Sc
     if p.width == 0 {
         return 0;
     }
-    let mut rows: Vec<(u64, &mut [u32])> = counts
-        .chunks_mut(p.width as usize)
-        .map(|r| (0u64, r))
-        .collect();
+    let mut rows = crate::alloc::collect(counts.chunks_mut(p.width as usize).map(|r| (0u64, r)));
     runner.for_slice(&mut rows, schedule, |first, group| {
         for (k, (sum, r)) in group.iter_mut().enumerate() {
             *sum = row(p, (first + k) as u64, r);
         }
     });
-    rows.iter().map(|(sum, _)| sum).sum()
+    rows.iter()
+        .map(|(sum, _)| *sum)
+        .fold(0, u64::saturating_add)
 }
 
 /// The total count, in parallel on the global pool, without storing the counts.
@@ -228,11 +256,8 @@ pub fn partial_on(
     schedule: Schedule,
 ) -> MandelbrotPartial {
     blocks::check_blocks(&blocks, num_blocks(p));
-    let totals = runner.map_collect(blocks.clone(), schedule, |py| row_total(p, py));
-    MandelbrotPartial {
-        blocks,
-        total: totals.iter().sum(),
-    }
+    let total = rows_total(runner, p, blocks.clone(), schedule);
+    MandelbrotPartial { blocks, total }
 }
 
 /// The total count of a contiguous range of rows.
@@ -258,11 +283,11 @@ impl MandelbrotPartial {
     pub fn try_combine(self, next: MandelbrotPartial) -> Result<MandelbrotPartial, NotAdjacent> {
         Ok(MandelbrotPartial {
             blocks: blocks::join(&self.blocks, &next.blocks)?,
-            total: self.total + next.total,
+            total: self.total.saturating_add(next.total),
         })
     }
 
-    /// The total count.
+    /// The total count (`u64::MAX` if it does not fit).
     pub fn finish(&self) -> u64 {
         self.total
     }

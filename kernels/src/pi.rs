@@ -159,18 +159,19 @@ pub fn partial_on(
     schedule: Schedule,
 ) -> PiPartial {
     blocks::check_blocks(&blocks, num_blocks(p));
-    let hits_per_block = runner.map_collect(blocks.clone(), schedule, |b| block_hits(p, seed, b));
-    let points = blocks
-        .clone()
-        .map(|b| {
-            let r = blocks::items(b, BLOCK, p.n);
-            r.end - r.start
-        })
-        .sum();
+    // Hit counts are integers: their sum is exact in any order, so one reduction, no per-block
+    // storage.
+    let hits = runner.reduce(
+        blocks.clone(),
+        schedule,
+        0,
+        |b| block_hits(p, seed, b),
+        |a, b| a + b,
+    );
     PiPartial {
+        points: blocks::items_in(blocks.clone(), BLOCK, p.n),
         blocks,
-        hits: hits_per_block.iter().sum(),
-        points,
+        hits,
     }
 }
 

@@ -57,8 +57,7 @@ impl Params {
 /// assert!(x.iter().all(|&v| (0.0..500.0).contains(&v)));
 /// ```
 pub fn input(p: Params, seed: u64) -> Vec<f64> {
-    let n = usize::try_from(p.n).expect("parfor-kernels: n too large for this machine");
-    let mut x = vec![0.0; n];
+    let mut x = crate::alloc::vec_of(p.n, 0.0);
     fill_input_on(Runner::Global, seed, &mut x, Schedule::Static);
     x
 }

@@ -157,13 +157,9 @@ pub fn serial_fill(p: Params, seed: u64, first: u64, out: &mut [f64]) {
 /// assert!(m > 1.0 && m < 3.0);
 /// ```
 pub fn serial(p: Params, seed: u64) -> f64 {
-    let mut w = vec![0.0; len(p)];
+    let mut w = crate::alloc::vec_of(p.households, 0.0);
     serial_fill(p, seed, 0, &mut w);
     median(&mut w)
-}
-
-fn len(p: Params) -> usize {
-    usize::try_from(p.households).expect("parfor-kernels: too many households for this machine")
 }
 
 /// Fills `out[k]` with the final wealth of household `first + k`, in parallel on the global pool
@@ -214,9 +210,10 @@ pub fn parallel(p: Params, seed: u64, schedule: Schedule) -> f64 {
     parallel_on(Runner::Global, p, seed, schedule)
 }
 
-/// The parallel kernel on `runner`.
+/// The parallel kernel on `runner`. The median needs every household's final wealth: when they
+/// cannot be stored, it unwinds with [`parfor::AllocError`] before any work is done.
 pub fn parallel_on(runner: Runner<'_>, p: Params, seed: u64, schedule: Schedule) -> f64 {
-    let mut w = vec![0.0; len(p)];
+    let mut w = crate::alloc::vec_of(p.households, 0.0);
     fill_on(runner, p, seed, 0, &mut w, schedule);
     median(&mut w)
 }

@@ -225,7 +225,27 @@ pub fn parallel(p: Params, seed: u64, schedule: Schedule) -> WeatherStats {
 
 /// The parallel kernel on `runner`.
 pub fn parallel_on(runner: Runner<'_>, p: Params, seed: u64, schedule: Schedule) -> WeatherStats {
-    partial_on(runner, p, seed, 0..num_blocks(p), schedule).finish()
+    let blocks = 0..num_blocks(p);
+    let block = |b| block_moments(p, seed, b);
+    let merge = |acc: Moments, m: Moments| acc.merge(&m);
+    runner
+        .fold_in_order(blocks, schedule, Moments::default(), block, merge)
+        .stats()
+}
+
+/// The moments of `per_block`'s blocks, merged in the order given (the merge every weather
+/// result uses, so a split run folded with it gives the whole run's bits).
+///
+/// ```
+/// use parfor_kernels::weather::{self, Moments};
+/// let p = weather::Params { runs: 3000, ..Default::default() };
+/// let blocks = (0..weather::num_blocks(p)).map(|b| weather::block_moments(p, 1, b));
+/// assert_eq!(weather::merge_in_order(blocks).stats(), weather::parallel(p, 1, parfor::Schedule::Static));
+/// ```
+pub fn merge_in_order(per_block: impl IntoIterator<Item = Moments>) -> Moments {
+    per_block
+        .into_iter()
+        .fold(Moments::default(), |acc, m| acc.merge(&m))
 }
 
 /// The partial result of blocks `blocks`.
@@ -264,9 +284,7 @@ pub type WeatherPartial = PerBlock<Moments>;
 impl WeatherPartial {
     /// The moments of all the blocks, merged in block order.
     pub fn moments(&self) -> Moments {
-        self.per_block
-            .iter()
-            .fold(Moments::default(), |acc, m| acc.merge(m))
+        merge_in_order(self.per_block.iter().copied())
     }
 
     /// Mean and std of the final temperatures of these blocks.

@@ -352,3 +352,38 @@ fn empty_problems_do_not_panic() {
         .mean_of_means
         .is_nan());
 }
+
+/// Reductions fold their blocks window by window (`blocks::WINDOW` at a time): across window
+/// boundaries the bits are still those of one serial fold, and mandelbrot's rows wider than a
+/// segment (`mandelbrot::SEGMENT`) add up to the serial total.
+#[test]
+fn windows_and_segments_keep_the_serial_bits() {
+    let window = parfor_kernels::blocks::WINDOW;
+    let pool = Pool::builder().threads(3).build().expect("pool");
+    let runner = Runner::Pool(&pool);
+    let s = Schedule::Dynamic(64);
+    let w = weather::Params {
+        runs: (window + 3) * weather::BLOCK - 5,
+        steps: 1,
+        ..Default::default()
+    };
+    assert_eq!(weather::parallel_on(runner, w, 3, s), weather::serial(w, 3));
+    let b = bootstrap::Params {
+        tasks: (window + 2) * bootstrap::BLOCK + 1,
+        draws: 2,
+    };
+    assert_eq!(
+        bootstrap::summary_on(runner, b, 3, s),
+        bootstrap::serial_summary(b, 3)
+    );
+    let m = mandelbrot::Params {
+        width: 3 * mandelbrot::SEGMENT as u32 + 7,
+        height: 3,
+        max_iter: 30,
+    };
+    let mut counts = vec![0; m.pixels()];
+    assert_eq!(
+        mandelbrot::total_on(runner, m, s),
+        mandelbrot::serial_counts(m, &mut counts)
+    );
+}
