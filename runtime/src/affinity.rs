@@ -69,6 +69,11 @@ impl FromStr for ProcBind {
     }
 }
 
+/// CPU numbers a place may name: those a `cpu_set_t` can hold (`CPU_SETSIZE`, 1024 with glibc).
+/// A larger number could never be bound to, and a place of `{0:100000000000}` must not allocate
+/// a hundred billion entries.
+pub(crate) const MAX_CPUS: usize = libc::CPU_SETSIZE as usize;
+
 /// The places threads may be bound to (`OMP_PLACES`).
 ///
 /// ```
@@ -116,6 +121,7 @@ impl FromStr for Places {
             _ => {}
         }
         let bad = || "expected threads, cores, or places such as {0,1},{2,3} or {0:4}".to_string();
+        let too_large = || format!("CPU numbers must be below {MAX_CPUS}");
         if !t.starts_with('{') {
             return Err(bad());
         }
@@ -130,14 +136,16 @@ impl FromStr for Places {
             for item in inner.split(',') {
                 let nums: Vec<&str> = item.split(':').map(str::trim).collect();
                 let num = |s: &str| s.parse::<usize>().map_err(|_| bad());
-                match nums.as_slice() {
-                    [one] => place.push(num(one)?),
-                    [start, count] => {
-                        let (start, count) = (num(start)?, num(count)?);
-                        place.extend(start..start + count);
-                    }
+                let (start, count) = match nums.as_slice() {
+                    [one] => (num(one)?, 1),
+                    [start, count] => (num(start)?, num(count)?),
                     _ => return Err(bad()),
-                }
+                };
+                let end = start
+                    .checked_add(count)
+                    .filter(|&end| end <= MAX_CPUS)
+                    .ok_or_else(too_large)?;
+                place.extend(start..end);
             }
             if place.is_empty() {
                 return Err(bad());
@@ -274,6 +282,18 @@ mod tests {
     }
 
     #[test]
+    fn places_beyond_the_cpu_set_are_refused_without_allocating() {
+        let huge = format!("{{0:{}}}", u64::MAX);
+        let beyond = format!("{{{MAX_CPUS}}}");
+        for bad in ["{0:100000000000}", "{1000000000000}", &huge, &beyond] {
+            let err = bad.parse::<Places>().unwrap_err();
+            assert!(err.contains("below"), "{bad}: {err}");
+        }
+        let last = format!("{{{}:1}}", MAX_CPUS - 1);
+        assert_eq!(last.parse(), Ok(Places::List(vec![vec![MAX_CPUS - 1]])));
+    }
+
+    #[test]
     fn places_stay_inside_the_allowed_cpus() {
         let allowed = [2, 3];
         assert_eq!(
@@ -299,10 +319,20 @@ mod tests {
         assert_eq!(place_of(ProcBind::Close, 3, 8, 2), Some(0));
     }
 
+    /// The mask read is the mask set: on a thread of its own (`sched_getaffinity(0)` reads the
+    /// calling thread's mask), restricted to one CPU, then to all of them again.
     #[test]
     fn the_process_mask_is_read() {
-        let cpus = process_cpus();
-        assert!(!cpus.is_empty());
-        assert!(cpus.windows(2).all(|w| w[0] < w[1]));
+        std::thread::spawn(|| {
+            let all = process_cpus();
+            assert!(all.windows(2).all(|w| w[0] < w[1]), "{all:?}");
+            let last = *all.last().unwrap();
+            bind_current_thread(&[last]).unwrap();
+            assert_eq!(process_cpus(), [last]);
+            bind_current_thread(&all).unwrap();
+            assert_eq!(process_cpus(), all);
+        })
+        .join()
+        .unwrap();
     }
 }

@@ -605,6 +605,123 @@ mod tests {
         assert_eq!((s.thread_limit.value, w.len()), (256, 1));
     }
 
+    /// Every variable, with any value (random text, huge and negative numbers, numbers with
+    /// units, and the shapes each parser looks for with huge numbers inside), gives either the
+    /// value read or one warning naming it and exactly the default settings: never a panic, and
+    /// never a setting outside its bounds (no place list beyond the CPU set, so no huge
+    /// allocation).
+    mod properties {
+        use super::super::*;
+        use crate::affinity::MAX_CPUS;
+        use proptest::prelude::*;
+        use proptest::sample::select;
+
+        const VARIABLES: &[&str] = &[
+            "OMP_NUM_THREADS",
+            "OMP_SCHEDULE",
+            "OMP_PROC_BIND",
+            "OMP_PLACES",
+            "OMP_WAIT_POLICY",
+            "PARFOR_SPIN_COUNT",
+            "OMP_DYNAMIC",
+            "OMP_MAX_ACTIVE_LEVELS",
+            "OMP_THREAD_LIMIT",
+            "OMP_STACKSIZE",
+            "OMP_DISPLAY_ENV",
+            "PARFOR_SERIAL_THRESHOLD",
+        ];
+
+        fn hostile_value() -> impl Strategy<Value = String> {
+            prop_oneof![
+                any::<String>(),
+                "[0-9]{1,40}",
+                any::<u64>().prop_map(|n| n.to_string()),
+                any::<i64>().prop_map(|n| n.to_string()),
+                " ?[0-9]{1,30} ?[bkmgtBKMGT]? ?",
+                "(monotonic:|nonmonotonic:)?(static|dynamic|guided|auto|runtime)(,-?[0-9]{1,30})?",
+                "[0-9]{1,30}(,[0-9]{0,30}){0,4}",
+                "(\\{[0-9]{1,25}(:[0-9]{1,25})?(,[0-9]{1,25}(:[0-9]{1,25})?){0,3}\\},?){1,4}",
+                "(true|false|TRUE|verbose|close|spread|master|primary|active|passive|threads|cores)[ ,a-z]{0,5}",
+            ]
+        }
+
+        /// Where `var`'s setting came from.
+        fn source_of(s: &Settings, var: &str) -> Source {
+            match var {
+                "OMP_NUM_THREADS" => s.num_threads.source,
+                "OMP_SCHEDULE" => s.schedule.source,
+                "OMP_PROC_BIND" => s.proc_bind.source,
+                "OMP_PLACES" => s.places.source,
+                "OMP_WAIT_POLICY" => s.wait_policy.source,
+                "PARFOR_SPIN_COUNT" => s.spin_count.source,
+                "OMP_DYNAMIC" => s.dynamic.source,
+                "OMP_MAX_ACTIVE_LEVELS" => s.max_active_levels.source,
+                "OMP_THREAD_LIMIT" => s.thread_limit.source,
+                "OMP_STACKSIZE" => s.stack_size.source,
+                "OMP_DISPLAY_ENV" => s.display_env.source,
+                "PARFOR_SERIAL_THRESHOLD" => s.serial_threshold.source,
+                _ => unreachable!("{var}"),
+            }
+        }
+
+        /// The bounds every setting keeps, whatever the environment says.
+        fn within_bounds(s: &Settings, cpus: usize) -> Result<(), TestCaseError> {
+            prop_assert!(s.num_threads.value >= 1);
+            prop_assert!((1..=cap_for(cpus)).contains(&s.thread_limit.value));
+            prop_assert!(s.max_active_levels.value <= 1);
+            prop_assert!(!matches!(s.stack_size.value, Some(b) if b < 16 << 10));
+            prop_assert!(!matches!(s.schedule.value, Schedule::Runtime));
+            if let Places::List(places) = &s.places.value {
+                for place in places {
+                    prop_assert!(!place.is_empty() && place.len() <= MAX_CPUS);
+                    prop_assert!(place.iter().all(|&c| c < MAX_CPUS));
+                }
+            }
+            prop_assert!(s.display().ends_with("END\n"));
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1024))]
+
+            #[test]
+            fn any_value_is_read_or_warned_about_once(
+                var in select(VARIABLES),
+                value in hostile_value(),
+                cpus in 1usize..4096,
+            ) {
+                let (s, warnings) =
+                    Settings::from_lookup(|name| (name == var).then(|| value.clone()), cpus);
+                let (default, none) = Settings::from_lookup(|_| None, cpus);
+                prop_assert!(none.is_empty());
+                within_bounds(&s, cpus)?;
+                let invalid: Vec<&Warning> =
+                    warnings.iter().filter(|w| w.message.starts_with("invalid")).collect();
+                prop_assert!(invalid.len() <= 1 && warnings.len() <= 1, "{:?}", warnings);
+                if let Some(w) = invalid.first() {
+                    prop_assert_eq!(w.variable, var);
+                    prop_assert!(w.to_string().contains(&value));
+                    prop_assert_eq!(&s, &default);
+                } else if !value.trim().is_empty() {
+                    prop_assert_eq!(source_of(&s, var), Source::Environment);
+                }
+            }
+
+            #[test]
+            fn every_variable_at_once_never_breaks(
+                values in proptest::collection::vec(hostile_value(), VARIABLES.len()),
+                cpus in 1usize..4096,
+            ) {
+                let lookup = |name: &str| {
+                    VARIABLES.iter().position(|v| *v == name).map(|i| values[i].clone())
+                };
+                let (s, warnings) = Settings::from_lookup(lookup, cpus);
+                within_bounds(&s, cpus)?;
+                prop_assert!(warnings.len() <= VARIABLES.len() + 1, "{:?}", warnings);
+            }
+        }
+    }
+
     #[test]
     fn empty_values_mean_unset() {
         let (s, w) = with(&[("OMP_NUM_THREADS", "  ")]);

@@ -4,12 +4,16 @@
 use parfor::Schedule;
 use std::process::Command;
 
-/// In the child: the team and schedule it sees, after running a loop.
+/// In the child: the team and schedule it sees, after running a loop. Not a test of its own: the
+/// tests below run it in a child process (`--ignored --exact child_report`), with the environment
+/// of their case.
 #[test]
+#[ignore = "run in a child process by the other tests of this file"]
 fn child_report() {
-    if std::env::var_os("PARFOR_TEST_CHILD").is_none() {
-        return;
-    }
+    assert!(
+        std::env::var_os("PARFOR_TEST_CHILD").is_some(),
+        "child_report runs only as the child of another test"
+    );
     let sum = parfor::parallel_reduce(0..1000u64, Schedule::Runtime, 0, |i| i, |a, b| a + b);
     assert_eq!(sum, 499_500);
     if std::env::var_os("PARFOR_TEST_DEEP").is_some() {
@@ -41,7 +45,13 @@ fn child_report() {
 
 fn run_child(vars: &[(&str, &str)]) -> (bool, String, String) {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", "child_report", "--nocapture", "--test-threads=1"]);
+    cmd.args([
+        "--ignored",
+        "--exact",
+        "child_report",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
     cmd.env("PARFOR_TEST_CHILD", "1");
     for var in [
         "OMP_NUM_THREADS",
@@ -78,8 +88,16 @@ fn report(stdout: &str) -> String {
         .unwrap_or_else(|| "no report".into())
 }
 
+/// The CPUs this process may use, as the child sees them too (it inherits the mask).
+fn cpus() -> usize {
+    parfor::settings().cpus
+}
+
 #[test]
 fn variables_take_effect_in_a_real_process() {
+    // OMP_DYNAMIC trims a team to the CPUs: ask for more than there are, whatever the machine.
+    let more_than_cpus = (cpus() + 3).to_string();
+    let trimmed = format!("REPORT threads={} schedule=static", cpus());
     let cases: &[(&[(&str, &str)], &str)] = &[
         (
             &[("OMP_NUM_THREADS", "3")],
@@ -94,8 +112,18 @@ fn variables_take_effect_in_a_real_process() {
             "REPORT threads=2 schedule=static",
         ),
         (
-            &[("OMP_NUM_THREADS", "8"), ("OMP_DYNAMIC", "true")],
-            "REPORT threads=2 schedule=static",
+            &[
+                ("OMP_NUM_THREADS", &more_than_cpus),
+                ("OMP_DYNAMIC", "true"),
+            ],
+            &trimmed,
+        ),
+        (
+            &[
+                ("OMP_NUM_THREADS", &more_than_cpus),
+                ("OMP_DYNAMIC", "false"),
+            ],
+            &format!("REPORT threads={more_than_cpus} schedule=static"),
         ),
         (
             &[("OMP_NUM_THREADS", "5"), ("OMP_MAX_ACTIVE_LEVELS", "0")],
@@ -151,6 +179,8 @@ fn bad_values_warn_once_and_fall_back() {
         ("OMP_SCHEDULE", "fastest,3"),
         ("OMP_PROC_BIND", "tight"),
         ("OMP_PLACES", "{x}"),
+        ("OMP_PLACES", "{0:100000000000}"),
+        ("OMP_PLACES", "{18446744073709551615:2}"),
         ("OMP_WAIT_POLICY", "sleepy"),
         ("OMP_DYNAMIC", "perhaps"),
         ("OMP_THREAD_LIMIT", "none"),
