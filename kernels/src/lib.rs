@@ -44,6 +44,7 @@
 pub mod alloc;
 pub mod blocks;
 pub mod bootstrap;
+pub mod cli;
 pub mod grid_max;
 pub mod mandelbrot;
 pub mod pi;

@@ -12,6 +12,8 @@
 //! assert!(w.parallel_outcome().unwrap().result > 0.99);
 //! ```
 
+use crate::alloc::vec_of;
+use crate::cli::params;
 use crate::{bootstrap, grid_max, mandelbrot, pi, roots, roots_sum, wealth, weather, Runner};
 use parfor::Schedule;
 use std::fmt;
@@ -97,7 +99,7 @@ impl Kernel {
         )
     }
 
-    /// What the reported result is.
+    /// What the reported result is, short enough for a table column.
     ///
     /// ```
     /// assert_eq!(parfor_kernels::suite::Kernel::Pi.result_meaning(), "estimate of pi");
@@ -106,12 +108,49 @@ impl Kernel {
         match self {
             Kernel::Pi => "estimate of pi",
             Kernel::Wealth => "median final wealth",
-            Kernel::Weather => "mean final temperature (std in extra)",
-            Kernel::Roots => "checksum: sum of the outputs",
-            Kernel::RootsSum => "out[0] (every element is the same sum)",
-            Kernel::GridMax => "maximum",
-            Kernel::Bootstrap => "mean of the task stds (mean of means in extra)",
+            Kernel::Weather => "mean final temperature",
+            Kernel::Roots => "sum of the outputs",
+            Kernel::RootsSum => "out[0] = sum of sqrt(x)",
+            Kernel::GridMax => "maximum of f on the grid",
+            Kernel::Bootstrap => "mean of the task stds",
             Kernel::Mandelbrot => "total escape count",
+        }
+    }
+
+    /// The seed workload the kernel comes from (shared/kernels.md), in one line.
+    ///
+    /// ```
+    /// assert!(parfor_kernels::suite::Kernel::Weather.seed_workload().contains("weather"));
+    /// ```
+    pub fn seed_workload(self) -> &'static str {
+        match self {
+            Kernel::Pi => "Monte Carlo pi: the share of n uniform points in a circle, times 4",
+            Kernel::Wealth => {
+                "household wealth w' = R s w + y over T steps; the median of the final wealths"
+            }
+            Kernel::Weather => {
+                "weather simulation temp' ~ N((center + temp)/2, sd); the final temperatures"
+            }
+            Kernel::Roots => "sqrt(x) as f32 of n inputs x = 500 U[0,1): an elementwise map",
+            Kernel::RootsSum => "out[i] = sum over j of sqrt(x[j]) for every i: O(n^2) on purpose",
+            Kernel::GridMax => "max of cos(x^2+y^2)/(1+x^2+y^2) on an n x n grid of [-3, 3]^2",
+            Kernel::Bootstrap => {
+                "tasks independent tasks of draws normals each: (mean, std) per task"
+            }
+            Kernel::Mandelbrot => "escape counts over a width x height grid of [-2,1] x [-1.5,1.5]",
+        }
+    }
+
+    /// Further named numbers of an outcome besides the result ([`Outcome::extra`]).
+    ///
+    /// ```
+    /// assert_eq!(parfor_kernels::suite::Kernel::Weather.extra_meaning(), &[("std", "std of the final temperatures")]);
+    /// ```
+    pub fn extra_meaning(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Kernel::Weather => &[("std", "std of the final temperatures")],
+            Kernel::Bootstrap => &[("mean_of_means", "mean of the task means")],
+            _ => &[],
         }
     }
 }
@@ -213,45 +252,66 @@ fn digest(words: impl IntoIterator<Item = u64>) -> u64 {
     h
 }
 
-/// Output buffers of one side (serial or parallel) of a workload.
-#[derive(Clone, Debug)]
-enum Out {
+/// The output arrays of one side (serial or parallel) of a [`Workload`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outputs {
+    /// The kernel returns numbers only (pi, weather, grid_max).
     None,
+    /// One `f64` per item: wealth's final wealths (household order), roots_sum's sums.
     F64(Vec<f64>),
+    /// roots' square roots.
     F32(Vec<f32>),
+    /// mandelbrot's counts, row by row.
     U32(Vec<u32>),
+    /// bootstrap's per-task means and stds.
     Pair(Vec<f64>, Vec<f64>),
 }
 
-impl Out {
+impl Outputs {
     fn words(&self) -> Vec<u64> {
         match self {
-            Out::None => vec![],
-            Out::F64(v) => v.iter().map(|x| x.to_bits()).collect(),
-            Out::F32(v) => v.iter().map(|x| u64::from(x.to_bits())).collect(),
-            Out::U32(v) => v.iter().map(|&x| u64::from(x)).collect(),
-            Out::Pair(a, b) => a.iter().chain(b).map(|x| x.to_bits()).collect(),
+            Outputs::None => vec![],
+            Outputs::F64(v) => v.iter().map(|x| x.to_bits()).collect(),
+            Outputs::F32(v) => v.iter().map(|x| u64::from(x.to_bits())).collect(),
+            Outputs::U32(v) => v.iter().map(|&x| u64::from(x)).collect(),
+            Outputs::Pair(a, b) => a.iter().chain(b).map(|x| x.to_bits()).collect(),
         }
     }
 }
 
-/// The parameters of every kernel at one size.
-#[derive(Clone, Copy, Debug)]
-struct AllParams {
-    pi: pi::Params,
-    wealth: wealth::Params,
-    weather: weather::Params,
-    roots: roots::Params,
-    roots_sum: roots_sum::Params,
-    grid_max: grid_max::Params,
-    bootstrap: bootstrap::Params,
-    mandelbrot: mandelbrot::Params,
+/// The parameters of every kernel: a size's presets, changed by name with
+/// [`crate::cli::params::set`].
+///
+/// ```
+/// use parfor_kernels::suite::{Size, SuiteParams};
+/// assert_eq!(SuiteParams::of(Size::Full).weather.runs, 5_000_000);
+/// assert_eq!(SuiteParams::of(Size::Small).weather.runs, 100_000);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SuiteParams {
+    /// [`crate::pi`]'s.
+    pub pi: pi::Params,
+    /// [`crate::wealth`]'s.
+    pub wealth: wealth::Params,
+    /// [`crate::weather`]'s.
+    pub weather: weather::Params,
+    /// [`crate::roots`]'s.
+    pub roots: roots::Params,
+    /// [`crate::roots_sum`]'s.
+    pub roots_sum: roots_sum::Params,
+    /// [`crate::grid_max`]'s.
+    pub grid_max: grid_max::Params,
+    /// [`crate::bootstrap`]'s.
+    pub bootstrap: bootstrap::Params,
+    /// [`crate::mandelbrot`]'s.
+    pub mandelbrot: mandelbrot::Params,
 }
 
-impl AllParams {
-    fn of(size: Size) -> AllParams {
+impl SuiteParams {
+    /// Every kernel's parameters at `size`.
+    pub fn of(size: Size) -> SuiteParams {
         match size {
-            Size::Full => AllParams {
+            Size::Full => SuiteParams {
                 pi: Default::default(),
                 wealth: Default::default(),
                 weather: Default::default(),
@@ -261,7 +321,7 @@ impl AllParams {
                 bootstrap: Default::default(),
                 mandelbrot: Default::default(),
             },
-            Size::Small => AllParams {
+            Size::Small => SuiteParams {
                 pi: pi::Params::small(),
                 wealth: wealth::Params::small(),
                 weather: weather::Params::small(),
@@ -275,33 +335,14 @@ impl AllParams {
     }
 }
 
-/// A one-line description of `kernel`'s problem at `size`.
+/// A one-line description of `kernel`'s problem at `size`: its parameters by name.
 ///
 /// ```
 /// use parfor_kernels::suite::{describe, Kernel, Size};
 /// assert_eq!(describe(Kernel::Pi, Size::Full), "n = 100000000");
 /// ```
 pub fn describe(kernel: Kernel, size: Size) -> String {
-    describe_params(kernel, &AllParams::of(size))
-}
-
-fn describe_params(kernel: Kernel, p: &AllParams) -> String {
-    match kernel {
-        Kernel::Pi => format!("n = {}", p.pi.n),
-        Kernel::Wealth => format!(
-            "households = {}, T = {}",
-            p.wealth.households, p.wealth.steps
-        ),
-        Kernel::Weather => format!("runs = {}, steps = {}", p.weather.runs, p.weather.steps),
-        Kernel::Roots => format!("n = {}", p.roots.n),
-        Kernel::RootsSum => format!("n = {}", p.roots_sum.n),
-        Kernel::GridMax => format!("{0} x {0}", p.grid_max.n),
-        Kernel::Bootstrap => format!("p = {}, n = {}", p.bootstrap.tasks, p.bootstrap.draws),
-        Kernel::Mandelbrot => format!(
-            "{} x {}, max_iter = {}",
-            p.mandelbrot.width, p.mandelbrot.height, p.mandelbrot.max_iter
-        ),
-    }
+    params::describe(&SuiteParams::of(size), kernel)
 }
 
 /// A kernel at one size and seed, with its inputs made and its output buffers allocated and
@@ -310,7 +351,7 @@ fn describe_params(kernel: Kernel, p: &AllParams) -> String {
 pub struct Workload {
     kernel: Kernel,
     seed: u64,
-    params: AllParams,
+    params: SuiteParams,
     input: Vec<f64>,
     serial: Side,
     parallel: Side,
@@ -318,16 +359,65 @@ pub struct Workload {
 
 #[derive(Debug)]
 struct Side {
-    out: Out,
+    out: Outputs,
+    /// wealth's median reorders its input: it works on this copy, so `out` keeps household order.
+    scratch: Vec<f64>,
     result: Option<f64>,
     extra: Vec<(&'static str, f64)>,
+}
+
+impl Side {
+    /// Unwinds with [`parfor::AllocError`] when the buffers cannot be allocated.
+    fn new(kernel: Kernel, p: &SuiteParams, input_len: usize) -> Side {
+        // Filled with NaN rather than zero, so every page is touched now, not while timed.
+        let nan = |n: u64| vec_of(n, f64::NAN);
+        let input_len = input_len as u64;
+        let out = match kernel {
+            Kernel::Wealth => Outputs::F64(nan(p.wealth.households)),
+            Kernel::Roots => Outputs::F32(vec_of(input_len, f32::NAN)),
+            Kernel::RootsSum => Outputs::F64(nan(input_len)),
+            Kernel::Bootstrap => Outputs::Pair(nan(p.bootstrap.tasks), nan(p.bootstrap.tasks)),
+            Kernel::Mandelbrot => {
+                let m = p.mandelbrot;
+                Outputs::U32(vec_of(u64::from(m.width) * u64::from(m.height), u32::MAX))
+            }
+            _ => Outputs::None,
+        };
+        let scratch = match &out {
+            Outputs::F64(w) if kernel == Kernel::Wealth => nan(w.len() as u64),
+            _ => Vec::new(),
+        };
+        Side {
+            out,
+            scratch,
+            result: None,
+            extra: Vec::new(),
+        }
+    }
 }
 
 impl Workload {
     /// Prepares `kernel` at `size` with `seed` (ignored by deterministic kernels; roots and
     /// roots_sum use it for their input).
     pub fn new(kernel: Kernel, size: Size, seed: u64) -> Workload {
-        let params = AllParams::of(size);
+        Workload::with_params(kernel, &SuiteParams::of(size), seed)
+    }
+
+    /// Prepares `kernel` with the parameters `params` (only `kernel`'s own are used) and `seed`.
+    /// Unwinds with [`parfor::AllocError`] when its inputs or outputs cannot be allocated.
+    ///
+    /// ```
+    /// use parfor_kernels::suite::{Kernel, Size, SuiteParams, Workload};
+    /// let mut p = SuiteParams::of(Size::Small);
+    /// p.weather.steps = 10;
+    /// let w = Workload::with_params(Kernel::Weather, &p, 1);
+    /// assert_eq!(w.describe(), "runs = 100000, steps = 10, start = 75, center = 72, sd = 5");
+    /// p.mandelbrot.width = u32::MAX;
+    /// p.mandelbrot.height = u32::MAX;
+    /// let huge = std::panic::catch_unwind(|| Workload::with_params(Kernel::Mandelbrot, &p, 1));
+    /// assert!(huge.unwrap_err().is::<parfor::AllocError>());
+    /// ```
+    pub fn with_params(kernel: Kernel, params: &SuiteParams, seed: u64) -> Workload {
         let input = match kernel {
             Kernel::Roots => roots::input(params.roots, seed),
             Kernel::RootsSum => roots::input(
@@ -338,29 +428,12 @@ impl Workload {
             ),
             _ => Vec::new(),
         };
-        let out = || match kernel {
-            // Filled with NaN rather than zero, so every page is touched now, not while timed.
-            Kernel::Wealth => Out::F64(vec![f64::NAN; params.wealth.households as usize]),
-            Kernel::Roots => Out::F32(vec![f32::NAN; input.len()]),
-            Kernel::RootsSum => Out::F64(vec![f64::NAN; input.len()]),
-            Kernel::Bootstrap => {
-                let p = params.bootstrap.tasks as usize;
-                Out::Pair(vec![f64::NAN; p], vec![f64::NAN; p])
-            }
-            Kernel::Mandelbrot => Out::U32(vec![u32::MAX; params.mandelbrot.pixels()]),
-            _ => Out::None,
-        };
-        let side = || Side {
-            out: out(),
-            result: None,
-            extra: Vec::new(),
-        };
         Workload {
             kernel,
             seed,
-            params,
-            serial: side(),
-            parallel: side(),
+            params: *params,
+            serial: Side::new(kernel, params, input.len()),
+            parallel: Side::new(kernel, params, input.len()),
             input,
         }
     }
@@ -370,14 +443,37 @@ impl Workload {
         self.kernel
     }
 
-    /// A one-line description of the problem size.
+    /// The parameters (the kernel's own are those used).
+    pub fn params(&self) -> &SuiteParams {
+        &self.params
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The output arrays of the parallel side (NaN-filled until it has run).
+    ///
+    /// ```
+    /// use parfor_kernels::suite::{Kernel, Outputs, Size, Workload};
+    /// let mut w = Workload::new(Kernel::Bootstrap, Size::Small, 1);
+    /// w.parallel(parfor_kernels::Runner::Global, Kernel::Bootstrap.default_schedule());
+    /// let Outputs::Pair(means, stds) = w.parallel_outputs() else { unreachable!() };
+    /// assert_eq!((means.len(), stds.len()), (2000, 2000));
+    /// ```
+    pub fn parallel_outputs(&self) -> &Outputs {
+        &self.parallel.out
+    }
+
+    /// A one-line description of the problem: the kernel's parameters by name.
     ///
     /// ```
     /// use parfor_kernels::suite::{Kernel, Size, Workload};
-    /// assert_eq!(Workload::new(Kernel::GridMax, Size::Small, 1).describe(), "600 x 600");
+    /// assert_eq!(Workload::new(Kernel::GridMax, Size::Small, 1).describe(), "n = 600");
     /// ```
     pub fn describe(&self) -> String {
-        describe_params(self.kernel, &self.params)
+        params::describe(&self.params, self.kernel)
     }
 
     /// Runs the serial reference once.
@@ -386,28 +482,28 @@ impl Workload {
         let side = &mut self.serial;
         let (result, extra): (f64, Vec<(&'static str, f64)>) = match (self.kernel, &mut side.out) {
             (Kernel::Pi, _) => (pi::serial(p.pi, seed), vec![]),
-            (Kernel::Wealth, Out::F64(w)) => {
+            (Kernel::Wealth, Outputs::F64(w)) => {
                 wealth::serial_fill(p.wealth, seed, 0, w);
-                (wealth::median(w), vec![])
+                (median_of_copy(w, &mut side.scratch), vec![])
             }
             (Kernel::Weather, _) => {
                 let s = weather::serial(p.weather, seed);
                 (s.mean, vec![("std", s.std)])
             }
-            (Kernel::Roots, Out::F32(o)) => {
+            (Kernel::Roots, Outputs::F32(o)) => {
                 roots::serial(&self.input, o);
                 (f64::NAN, vec![])
             }
-            (Kernel::RootsSum, Out::F64(o)) => {
+            (Kernel::RootsSum, Outputs::F64(o)) => {
                 roots_sum::serial(&self.input, o);
                 (f64::NAN, vec![])
             }
             (Kernel::GridMax, _) => (grid_max::serial(p.grid_max), vec![]),
-            (Kernel::Bootstrap, Out::Pair(m, s)) => {
+            (Kernel::Bootstrap, Outputs::Pair(m, s)) => {
                 let sum = bootstrap::serial_fill(p.bootstrap, seed, m, s);
                 (sum.mean_of_stds, vec![("mean_of_means", sum.mean_of_means)])
             }
-            (Kernel::Mandelbrot, Out::U32(c)) => {
+            (Kernel::Mandelbrot, Outputs::U32(c)) => {
                 (mandelbrot::serial_counts(p.mandelbrot, c) as f64, vec![])
             }
             _ => unreachable!("buffers are made for their kernel"),
@@ -422,28 +518,28 @@ impl Workload {
         let side = &mut self.parallel;
         let (result, extra): (f64, Vec<(&'static str, f64)>) = match (self.kernel, &mut side.out) {
             (Kernel::Pi, _) => (pi::parallel_on(runner, p.pi, seed, schedule), vec![]),
-            (Kernel::Wealth, Out::F64(w)) => {
+            (Kernel::Wealth, Outputs::F64(w)) => {
                 wealth::fill_on(runner, p.wealth, seed, 0, w, schedule);
-                (wealth::median(w), vec![])
+                (median_of_copy(w, &mut side.scratch), vec![])
             }
             (Kernel::Weather, _) => {
                 let s = weather::parallel_on(runner, p.weather, seed, schedule);
                 (s.mean, vec![("std", s.std)])
             }
-            (Kernel::Roots, Out::F32(o)) => {
+            (Kernel::Roots, Outputs::F32(o)) => {
                 roots::parallel_on(runner, &self.input, o, schedule);
                 (f64::NAN, vec![])
             }
-            (Kernel::RootsSum, Out::F64(o)) => {
+            (Kernel::RootsSum, Outputs::F64(o)) => {
                 roots_sum::parallel_on(runner, &self.input, o, schedule);
                 (f64::NAN, vec![])
             }
             (Kernel::GridMax, _) => (grid_max::parallel_on(runner, p.grid_max, schedule), vec![]),
-            (Kernel::Bootstrap, Out::Pair(m, s)) => {
+            (Kernel::Bootstrap, Outputs::Pair(m, s)) => {
                 let sum = bootstrap::fill_on(runner, p.bootstrap, seed, m, s, schedule);
                 (sum.mean_of_stds, vec![("mean_of_means", sum.mean_of_means)])
             }
-            (Kernel::Mandelbrot, Out::U32(c)) => (
+            (Kernel::Mandelbrot, Outputs::U32(c)) => (
                 mandelbrot::counts_on(runner, p.mandelbrot, c, schedule) as f64,
                 vec![],
             ),
@@ -457,10 +553,10 @@ impl Workload {
         let mut result = side.result?;
         // Array kernels report a number computed from the array, outside the timed run.
         match &side.out {
-            Out::F32(o) if self.kernel == Kernel::Roots => {
+            Outputs::F32(o) if self.kernel == Kernel::Roots => {
                 result = o.iter().map(|&v| f64::from(v)).sum();
             }
-            Out::F64(o) if self.kernel == Kernel::RootsSum => {
+            Outputs::F64(o) if self.kernel == Kernel::RootsSum => {
                 result = o.first().copied().unwrap_or(0.0);
             }
             _ => {}
@@ -494,6 +590,13 @@ impl Workload {
     }
 }
 
+/// The median of `values`, taken on a copy in `scratch` (of the same length) so that `values`
+/// keeps its order.
+fn median_of_copy(values: &[f64], scratch: &mut [f64]) -> f64 {
+    scratch.copy_from_slice(values);
+    wealth::median(scratch)
+}
+
 /// Wall times of repeated runs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Timing {
@@ -517,6 +620,46 @@ impl Timing {
             n if n % 2 == 1 => v[n / 2],
             n => (v[n / 2 - 1] + v[n / 2]) / 2,
         }
+    }
+
+    /// The shortest run (zero when none ran).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let t = parfor_kernels::suite::Timing { runs: vec![Duration::from_secs(3), Duration::from_secs(1)] };
+    /// assert_eq!((t.min(), t.max()), (Duration::from_secs(1), Duration::from_secs(3)));
+    /// ```
+    pub fn min(&self) -> Duration {
+        self.runs.iter().copied().min().unwrap_or_default()
+    }
+
+    /// The longest run (zero when none ran).
+    pub fn max(&self) -> Duration {
+        self.runs.iter().copied().max().unwrap_or_default()
+    }
+
+    /// Mean and standard deviation (divisor n - 1; 0 for one run) of the run times, in seconds,
+    /// as `%timeit` reports them.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let t = parfor_kernels::suite::Timing { runs: vec![Duration::from_secs(1), Duration::from_secs(3)] };
+    /// assert_eq!(t.mean_sd(), (2.0, 2f64.sqrt()));
+    /// ```
+    pub fn mean_sd(&self) -> (f64, f64) {
+        let secs: Vec<f64> = self.runs.iter().map(Duration::as_secs_f64).collect();
+        let n = secs.len() as f64;
+        if secs.is_empty() {
+            return (f64::NAN, f64::NAN);
+        }
+        let mean = secs.iter().sum::<f64>() / n;
+        let ss: f64 = secs.iter().map(|x| (x - mean) * (x - mean)).sum();
+        let sd = if secs.len() > 1 {
+            (ss / (n - 1.0)).sqrt()
+        } else {
+            0.0
+        };
+        (mean, sd)
     }
 }
 

@@ -90,6 +90,35 @@ impl Params {
 /// ```
 #[inline]
 pub fn household(p: Params, seed: u64, h: u64) -> f64 {
+    simulate(p, seed, h, |_| {})
+}
+
+/// Household `h`'s wealth path: `out[0] = w0`, then `out[t]` the wealth after `t` steps, for
+/// `t < out.len()` (at most `p.steps`): the numbers [`household`] draws.
+///
+/// ```
+/// use parfor_kernels::wealth;
+/// let p = wealth::Params { steps: 100, w0: 5.0, ..Default::default() };
+/// let mut path = vec![0.0; 101];
+/// wealth::path(p, 1, 0, &mut path);
+/// assert_eq!((path[0], path[100]), (5.0, wealth::household(p, 1, 0)));
+/// ```
+pub fn path(p: Params, seed: u64, h: u64, out: &mut [f64]) {
+    let Some((first, rest)) = out.split_first_mut() else {
+        return;
+    };
+    *first = p.w0;
+    let mut slots = rest.iter_mut();
+    simulate(p, seed, h, |w| {
+        if let Some(slot) = slots.next() {
+            *slot = w;
+        }
+    });
+}
+
+/// Household `h`'s `p.steps` steps from `w0`, showing each new wealth to `visit`; the final one.
+#[inline]
+fn simulate(p: Params, seed: u64, h: u64, mut visit: impl FnMut(f64)) -> f64 {
     let mut rng = rng::stream(seed, h);
     let growth = 1.0 + p.r;
     let mut w = p.w0;
@@ -99,6 +128,7 @@ pub fn household(p: Params, seed: u64, h: u64) -> f64 {
         let big_r = (p.v1 * xi).exp() * growth;
         let y = (p.v2 * zeta).exp();
         w = big_r * p.s * w + y;
+        visit(w);
     }
     w
 }

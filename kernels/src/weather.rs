@@ -292,3 +292,30 @@ impl WeatherPartial {
         self.moments().stats()
     }
 }
+
+/// Fills `out[i]` with the final temperature of run `i`, for the first `out.len()` runs (the
+/// values whose moments [`parallel`] reports: the same streams), in parallel on `runner`.
+///
+/// ```
+/// use parfor_kernels::{weather, Runner};
+/// let p = weather::Params { runs: 3000, ..Default::default() };
+/// let mut t = vec![0.0; 3000];
+/// weather::final_temperatures_on(Runner::Global, p, 1, &mut t, weather::DEFAULT_SCHEDULE);
+/// let mut first_block = weather::Moments::default();
+/// t[..weather::BLOCK as usize].iter().for_each(|&x| first_block.push(x));
+/// assert_eq!(first_block, weather::block_moments(p, 1, 0));
+/// ```
+pub fn final_temperatures_on(
+    runner: Runner<'_>,
+    p: Params,
+    seed: u64,
+    out: &mut [f64],
+    schedule: Schedule,
+) {
+    runner.for_blocks(out, BLOCK as usize, schedule, |b, piece| {
+        let mut rng = rng::stream(seed, b);
+        for slot in piece {
+            *slot = one_run(&p, &mut rng);
+        }
+    });
+}

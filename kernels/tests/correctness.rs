@@ -1,7 +1,11 @@
 //! The spec's expected results (shared/kernels.md), at the small sizes, with the spec's
-//! 5-standard-error tolerances scaled to those sizes.
+//! 5-standard-error tolerances scaled to those sizes; and references that share none of the
+//! kernels' helpers: grid_max's closed form, roots_sum's plain sum and its law, and an
+//! independent implementation of wealth.
 
-use parfor_kernels::{bootstrap, grid_max, mandelbrot, pi, roots, roots_sum, weather};
+use parfor_kernels::{bootstrap, grid_max, mandelbrot, pi, roots, roots_sum, wealth, weather};
+use rand::SeedableRng;
+use rand_distr::{Distribution, StandardNormal};
 
 #[test]
 fn pi_is_within_five_standard_errors() {
@@ -96,9 +100,111 @@ fn roots_sum_is_bit_identical_to_the_serial_loop() {
     roots_sum::serial(&x, &mut a);
     roots_sum::parallel(&x, &mut b, roots_sum::DEFAULT_SCHEDULE);
     assert!(a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()));
-    // The mean of sqrt(500 U) is (2/3) sqrt(500) = 14.907.
-    let mean = a[0] / x.len() as f64;
-    assert!((mean - 14.907).abs() < 0.3, "{mean}");
+    // Every element is the sequential sum of sqrt(x[j]), j from 0 up: a plain fold gives its bits.
+    let plain: f64 = x.iter().map(|v| v.sqrt()).sum();
+    assert!(a.iter().all(|&v| v.to_bits() == plain.to_bits()));
+}
+
+#[test]
+fn roots_sum_mean_is_within_five_standard_deviations_of_its_law() {
+    // sqrt(500 U) has mean (2/3) sqrt(500) = 14.907 and variance 500 E[U] - mean^2 = 250 - 2000/9
+    // = 27.78; the mean of n of them is within 5 sqrt(27.78 / n) (0.83 at n = 1000) of 14.907.
+    let n = roots_sum::Params::small().n;
+    let (mean, var) = ((2.0 / 3.0) * 500f64.sqrt(), 250.0 - 2000.0 / 9.0);
+    let tol = 5.0 * (var / n as f64).sqrt();
+    for seed in [1, 2, 3] {
+        let x = roots::input(roots::Params { n }, seed);
+        let mut out = vec![0.0; x.len()];
+        roots_sum::parallel(&x, &mut out, roots_sum::DEFAULT_SCHEDULE);
+        let got = out[0] / n as f64;
+        assert!((got - mean).abs() < tol, "seed {seed}: {got} (tol {tol})");
+    }
+}
+
+#[test]
+fn grid_max_equals_the_closed_form_at_the_grid_point_nearest_the_origin() {
+    // f(x, y) = cos(r) / (1 + r), r = x^2 + y^2, falls as r grows from 0 (up to r = pi / 2 and
+    // stays below there after), so the maximum is at the grid point nearest the origin. For even
+    // n that is (+-h/2, +-h/2) with h = 6 / (n - 1): r = h^2 / 2. For odd n the grid holds the
+    // origin: exactly 1.
+    for n in [600u64, 1000] {
+        let h = 6.0 / (n - 1) as f64;
+        let r = h * h / 2.0;
+        let expected = r.cos() / (1.0 + r);
+        let m = grid_max::parallel(grid_max::Params { n }, grid_max::DEFAULT_SCHEDULE);
+        assert!(
+            (m - expected).abs() < 1e-12,
+            "n = {n}: {m}, closed form {expected}"
+        );
+    }
+    for n in [601u64, 3] {
+        assert_eq!(
+            grid_max::parallel(grid_max::Params { n }, grid_max::DEFAULT_SCHEDULE),
+            1.0
+        );
+    }
+}
+
+/// The wealth model written again without any of the kernel's code: its own generator
+/// (rand_pcg's Mcg128Xsl64, `pcg64_fast`, seeded per chunk with `seed_from_u64`), normals drawn
+/// straight from rand_distr, plain std threads, and a sort for the median.
+fn independent_wealth_median(households: usize, steps: u32, seed: u64) -> f64 {
+    let (r, s, v1, v2, w0) = (0.1f64, 0.3f64, 0.1f64, 1.0f64, 1.0f64);
+    const CHUNKS: usize = 8;
+    let per_chunk = households.div_ceil(CHUNKS);
+    let mut finals: Vec<f64> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..CHUNKS)
+            .map(|c| {
+                scope.spawn(move || {
+                    let mut rng =
+                        rand_pcg::Pcg64Mcg::seed_from_u64(seed.wrapping_mul(31) + c as u64);
+                    let count = per_chunk.min(households.saturating_sub(c * per_chunk));
+                    (0..count)
+                        .map(|_| {
+                            let mut w = w0;
+                            for _ in 0..steps {
+                                let xi: f64 = StandardNormal.sample(&mut rng);
+                                let zeta: f64 = StandardNormal.sample(&mut rng);
+                                w = (v1 * xi).exp() * (1.0 + r) * s * w + (v2 * zeta).exp();
+                            }
+                            w
+                        })
+                        .collect::<Vec<f64>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    finals.sort_by(f64::total_cmp);
+    let n = finals.len();
+    if n % 2 == 1 {
+        finals[n / 2]
+    } else {
+        0.5 * (finals[n / 2 - 1] + finals[n / 2])
+    }
+}
+
+#[test]
+fn wealth_agrees_with_an_independent_implementation_at_full_size() {
+    // shared/kernels.md: at full size (50,000 households, T = 1000) the median is 1.835 +- 0.04,
+    // and its spread across seeds is about 0.008 (one standard deviation). Two independent
+    // medians differ by a standard deviation of 0.008 * sqrt(2): 5 of those is 0.057.
+    let p = wealth::Params::default();
+    let kernel = wealth::parallel(p, parfor_kernels::DEFAULT_SEED, wealth::DEFAULT_SCHEDULE);
+    let independent = independent_wealth_median(p.households as usize, p.steps, 7);
+    assert!(
+        (independent - 1.835).abs() < 0.04,
+        "independent median {independent}"
+    );
+    assert!((kernel - 1.835).abs() < 0.04, "kernel median {kernel}");
+    let tol = 5.0 * 0.008 * 2f64.sqrt();
+    assert!(
+        (kernel - independent).abs() < tol,
+        "kernel {kernel}, independent {independent}, tolerance {tol}"
+    );
 }
 
 #[test]
