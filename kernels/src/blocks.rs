@@ -301,6 +301,7 @@ impl<T> PerBlock<T> {
     /// [`PerBlock::combine`], or an error when the ranges are not adjacent.
     pub fn try_combine(mut self, next: PerBlock<T>) -> Result<PerBlock<T>, NotAdjacent> {
         self.blocks = join(&self.blocks, &next.blocks)?;
+        crate::alloc::reserve(&mut self.per_block, next.per_block.len() as u64);
         self.per_block.extend(next.per_block);
         Ok(self)
     }

@@ -67,6 +67,14 @@ fn huge_problems_fail_cleanly_or_stop_and_the_pool_stays_usable() {
     };
     assert!(alloc_error(|| bootstrap::serial_summary(tasks, 1)) >= 8 << 53);
     assert!(alloc_error(|| roots::input(roots::Params { n: 1 << 60 }, 1)) > 0);
+    // A split run's partial keeps one entry per block of its range (the caller asked for them).
+    let runs = weather::Params {
+        runs: 1 << 62,
+        ..weather::Params::default()
+    };
+    let all = 0..weather::num_blocks(runs);
+    let s = weather::DEFAULT_SCHEDULE;
+    assert!(alloc_error(|| weather::partial(runs, 1, all, s)) >= 24 << 52);
 
     // Reductions that need no memory, stopped within a block.
     stopped_by_cancel("pi(1e15)", || {
