@@ -299,10 +299,13 @@ impl Settings {
         (settings, warnings)
     }
 
-    /// Reads the settings from the process environment, with the process's CPU count.
+    /// Reads the settings from the process environment, with the process's CPU count. A value
+    /// that is not UTF-8 is read with replacement characters, so it warns like any other value
+    /// that does not parse instead of being taken for unset.
     pub fn from_env() -> (Settings, Vec<Warning>) {
         let cpus = crate::affinity::process_cpus().len();
-        Settings::from_lookup(|name| std::env::var(name).ok(), cpus)
+        let lookup = |name: &str| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned());
+        Settings::from_lookup(lookup, cpus)
     }
 
     /// The team size a region asking for `requested` threads gets: capped by the thread limit,

@@ -44,6 +44,20 @@ fn child_report() {
 }
 
 fn run_child(vars: &[(&str, &str)]) -> (bool, String, String) {
+    let mut cmd = child();
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// This test binary, to run `child_report` with none of the variables it reads set.
+fn child() -> Command {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
     cmd.args([
         "--ignored",
@@ -69,15 +83,7 @@ fn run_child(vars: &[(&str, &str)]) -> (bool, String, String) {
     ] {
         cmd.env_remove(var);
     }
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    cmd
 }
 
 fn report(stdout: &str) -> String {
@@ -205,6 +211,22 @@ fn bad_values_warn_once_and_fall_back() {
             "{var}={value}"
         );
     }
+}
+
+/// A value that is not UTF-8 is a value that does not parse, not an unset variable.
+#[test]
+fn a_value_that_is_not_utf8_warns_once() {
+    use std::os::unix::ffi::OsStrExt;
+    let value = std::ffi::OsStr::from_bytes(b"4\xff");
+    let out = child().env("OMP_NUM_THREADS", value).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(warnings[0].contains("OMP_NUM_THREADS"), "{}", warnings[0]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let want = format!("REPORT threads={} schedule=static", cpus());
+    assert_eq!(report(&stdout), want);
 }
 
 #[test]
