@@ -194,8 +194,8 @@ fn header(plan: &Plan<'_>, kernels: &[Kernel]) -> String {
         parfor::settings().cpus
     );
     text += &match args.repeat {
-        Some(n) => format!("# times in seconds: median (min-max) of {n} runs of each side\n"),
-        None => "# times in seconds: median (min-max) of each side's runs (1 to 20, while a side stays within about 1 s; --repeat N for N)\n".to_string(),
+        Some(n) => format!("# times: median (min-max) of {n} runs of each side\n"),
+        None => "# times: median (min-max) of each side's runs (1 to 20, while a side stays within about 1 s; --repeat N for N)\n".to_string(),
     };
     let preset = SuiteParams::of(args.size);
     for &k in kernels {

@@ -27,8 +27,8 @@ pub fn title() -> String {
         "kernel",
         "threads",
         "result",
-        "serial s (min-max)",
-        "parallel s (min-max)",
+        "serial (min-max)",
+        "parallel (min-max)",
         "speed-up",
         "effic.",
         "schedule",
@@ -37,13 +37,29 @@ pub fn title() -> String {
     )
 }
 
-/// Median and range of a timing: `0.4434 (0.4401-0.4502)`, or the one time of a single run.
+/// Median and range of a timing in the median's unit, about 4 significant digits:
+/// `443.4 ms (440.1-450.2)`, `2.431 s (2.401-2.502)`; the one time of a single run.
 fn time_cell(t: &Timing) -> String {
-    let s = |d: std::time::Duration| d.as_secs_f64();
-    if t.runs.len() == 1 {
-        format!("{:.4}", s(t.median()))
+    let secs = |d: std::time::Duration| d.as_secs_f64();
+    let median = secs(t.median());
+    let (scale, unit) = if median >= 1.0 {
+        (1.0, "s")
+    } else if median >= 1e-3 {
+        (1e3, "ms")
     } else {
-        format!("{:.4} ({:.4}-{:.4})", s(t.median()), s(t.min()), s(t.max()))
+        (1e6, "us")
+    };
+    let digits = match median * scale {
+        m if m >= 100.0 => 1,
+        m if m >= 10.0 => 2,
+        _ => 3,
+    };
+    let show = |v: f64| format!("{:.*}", digits, v * scale);
+    if t.runs.len() == 1 {
+        format!("{} {unit}", show(median))
+    } else {
+        let (lo, hi) = (show(secs(t.min())), show(secs(t.max())));
+        format!("{} {unit} ({lo}-{hi})", show(median))
     }
 }
 

@@ -152,6 +152,7 @@ pub fn line(
     let mut chart = chart(&root, title, x0..x1.max(x0 + 1.0), y)?;
     chart
         .configure_mesh()
+        .light_line_style(WHITE)
         .x_desc(x_label)
         .y_desc(y_label)
         .label_style(("sans-serif", 8))
@@ -194,6 +195,7 @@ pub fn scaling(path: &Path, curves: &[Curve], title: &str) -> Result<(), PlotErr
     let mut chart = chart(&root, title, 0.0..max_threads + 0.5, y)?;
     chart
         .configure_mesh()
+        .light_line_style(WHITE)
         .x_desc("threads")
         .y_desc("speed-up")
         .x_labels(max_threads as usize + 2)
