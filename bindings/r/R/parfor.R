@@ -42,8 +42,20 @@ parfor_bootstrap <- function(tasks = 1e5, draws = 1000, seed = 20240601,
     .Call(pf_bootstrap, tasks, draws, seed, summary_only)
 }
 
+# The grid points of mandelbrot's axes, as the kernel computes them (NumPy's linspace: the last
+# point is exactly `to`).
+.linspace <- function(from, to, n) {
+    if (n == 1) return(from)
+    x <- from + (seq_len(n) - 1) * ((to - from) / (n - 1))
+    x[n] <- to
+    x
+}
+
 parfor_mandelbrot <- function(width = 2000, height = width, max_iter = 1000, counts = TRUE) {
-    .Call(pf_mandelbrot, width, height, max_iter, counts)
+    res <- .Call(pf_mandelbrot, width, height, max_iter, counts)
+    if (!counts) return(res)
+    list(x = .linspace(-2, 1, width), y = .linspace(-1.5, 1.5, height), z = res$z,
+         total = res$total)
 }
 
 parfor_threads <- function() {

@@ -3,9 +3,10 @@
  *
  * Every argument is checked here before the ABI is called, so a bad value is an R error with a
  * message naming the function and the argument, never a crash; a non-OK status from the ABI is an
- * R error carrying parfor_status_message(). Outputs are allocated with allocVector / allocMatrix
- * (scratch buffers with R_alloc, freed by R when the .Call returns or errors); no R pointer is
- * kept after a call returns, and no R API is called while a parfor region runs.
+ * R error carrying parfor's message. Outputs are allocated with allocVector / allocMatrix before
+ * the call (scratch buffers with R_alloc, freed by R when the .Call returns or errors). Kernels
+ * run through pf_run_interruptible (interrupt.c): on a helper thread, so that R's main thread can
+ * stop them on an interrupt; that thread never calls R.
  */
 #define R_NO_REMAP
 #include <R.h>
@@ -19,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interrupt.h"
 #include "parfor.h"
+#include "team.h"
 
 /* 2^53: every whole number up to this is exact in a double. */
 #define MAX_EXACT 9007199254740992.0
@@ -27,8 +30,14 @@
 
 static void check_status(int rc, const char *fn)
 {
-    if (rc != PARFOR_OK)
-        Rf_error("%s: %s (parfor status %d)", fn, parfor_status_message(rc), rc);
+    if (rc == PARFOR_OK)
+        return;
+    const char *detail = parfor_last_error();
+    if (rc == PARFOR_ERR_NOMEM)
+        Rf_error("%s: cannot allocate the memory this size needs%s%s", fn,
+                 *detail ? ": " : "", detail);
+    Rf_error("%s: %s%s%s (parfor status %d)", fn, parfor_status_message(rc), *detail ? ": " : "",
+             detail, rc);
 }
 
 static const char *describe(SEXP x)
@@ -124,59 +133,101 @@ static int flag(SEXP x, const char *fn, const char *arg)
     return LOGICAL(x)[0];
 }
 
+/* Sets names(x) <- names (as many as x has elements) and returns x. */
+static SEXP with_names(SEXP x, const char **names)
+{
+    PROTECT(x);
+    SEXP nm = PROTECT(Rf_allocVector(STRSXP, XLENGTH(x)));
+    for (R_xlen_t i = 0; i < XLENGTH(x); i++)
+        SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
+    Rf_setAttrib(x, R_NamesSymbol, nm);
+    UNPROTECT(2);
+    return x;
+}
+
+/* A named list of n values (protected by the caller). */
 static SEXP named_list(int n, SEXP *values, const char **names)
 {
     SEXP out = PROTECT(Rf_allocVector(VECSXP, n));
-    SEXP nm = PROTECT(Rf_allocVector(STRSXP, n));
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         SET_VECTOR_ELT(out, i, values[i]);
-        SET_STRING_ELT(nm, i, Rf_mkChar(names[i]));
-    }
-    Rf_setAttrib(out, R_NamesSymbol, nm);
-    UNPROTECT(2);
+    out = with_names(out, names);
+    UNPROTECT(1);
     return out;
 }
 
-/* ---- kernels ---- */
+/* A named double vector. */
+static SEXP named_doubles(int n, const double *values, const char **names)
+{
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, n));
+    for (int i = 0; i < n; i++)
+        REAL(out)[i] = values[i];
+    out = with_names(out, names);
+    UNPROTECT(1);
+    return out;
+}
+
+/* ---- kernels: each runs as a job on a helper thread (interrupt.h) ---- */
+
+struct pi_job { uint64_t n, seed; double out; };
+static int pi_job(void *p)
+{
+    struct pi_job *a = p;
+    return parfor_pi(a->n, a->seed, &a->out);
+}
 
 SEXP pf_pi(SEXP n, SEXP seed)
 {
     const char *fn = "parfor_pi";
-    uint64_t n_ = whole_number(n, fn, "n", 1.0, MAX_EXACT);
-    uint64_t s = seed_arg(seed, fn);
-    double out = 0.0;
-    check_status(parfor_pi(n_, s, &out), fn);
-    return Rf_ScalarReal(out);
+    struct pi_job a = {whole_number(n, fn, "n", 1.0, MAX_EXACT), seed_arg(seed, fn), 0.0};
+    pf_default_team();
+    check_status(pf_run_interruptible(pi_job, &a), fn);
+    return Rf_ScalarReal(a.out);
+}
+
+struct wealth_job { uint64_t households; uint32_t steps; uint64_t seed; double median; };
+static int wealth_job(void *p)
+{
+    struct wealth_job *a = p;
+    return parfor_wealth(a->households, a->steps, a->seed, &a->median);
 }
 
 SEXP pf_wealth(SEXP households, SEXP steps, SEXP seed)
 {
     const char *fn = "parfor_wealth";
-    uint64_t h = whole_number(households, fn, "households", 1.0, MAX_EXACT);
-    uint32_t t = (uint32_t) whole_number(steps, fn, "steps", 0.0, MAX_U32);
-    uint64_t s = seed_arg(seed, fn);
-    double median = 0.0;
-    check_status(parfor_wealth(h, t, s, &median), fn);
-    return Rf_ScalarReal(median);
+    struct wealth_job a = {whole_number(households, fn, "households", 1.0, MAX_EXACT),
+                           (uint32_t) whole_number(steps, fn, "steps", 0.0, MAX_U32),
+                           seed_arg(seed, fn), 0.0};
+    pf_default_team();
+    check_status(pf_run_interruptible(wealth_job, &a), fn);
+    return Rf_ScalarReal(a.median);
+}
+
+struct weather_job { uint64_t runs; uint32_t steps; uint64_t seed; double mean, std; };
+static int weather_job(void *p)
+{
+    struct weather_job *a = p;
+    return parfor_weather(a->runs, a->steps, a->seed, &a->mean, &a->std);
 }
 
 SEXP pf_weather(SEXP runs, SEXP steps, SEXP seed)
 {
     const char *fn = "parfor_weather";
-    uint64_t r = whole_number(runs, fn, "runs", 1.0, MAX_EXACT);
-    uint32_t t = (uint32_t) whole_number(steps, fn, "steps", 0.0, MAX_U32);
-    uint64_t s = seed_arg(seed, fn);
-    double mean = 0.0, sd = 0.0;
-    check_status(parfor_weather(r, t, s, &mean, &sd), fn);
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 2));
-    REAL(out)[0] = mean;
-    REAL(out)[1] = sd;
-    SEXP nm = PROTECT(Rf_allocVector(STRSXP, 2));
-    SET_STRING_ELT(nm, 0, Rf_mkChar("mean"));
-    SET_STRING_ELT(nm, 1, Rf_mkChar("std"));
-    Rf_setAttrib(out, R_NamesSymbol, nm);
-    UNPROTECT(2);
-    return out;
+    struct weather_job a = {whole_number(runs, fn, "runs", 1.0, MAX_EXACT),
+                            (uint32_t) whole_number(steps, fn, "steps", 0.0, MAX_U32),
+                            seed_arg(seed, fn), 0.0, 0.0};
+    pf_default_team();
+    check_status(pf_run_interruptible(weather_job, &a), fn);
+    double values[2] = {a.mean, a.std};
+    const char *names[2] = {"mean", "std"};
+    return named_doubles(2, values, names);
+}
+
+struct roots_input_job { uint64_t seed; double *x; size_t n; };
+static int roots_input_job(void *p)
+{
+    struct roots_input_job *a = p;
+    return parfor_roots_input(a->seed, a->x, a->n);
 }
 
 SEXP pf_roots_input(SEXP n, SEXP seed)
@@ -186,10 +237,18 @@ SEXP pf_roots_input(SEXP n, SEXP seed)
     R_xlen_t len = (R_xlen_t) whole_number(n, fn, "n", 0.0, max);
     uint64_t s = seed_arg(seed, fn);
     SEXP out = PROTECT(Rf_allocVector(REALSXP, len));
-    double *p = len > 0 ? REAL(out) : NULL;
-    check_status(parfor_roots_input(s, p, (size_t) len), fn);
+    struct roots_input_job a = {s, len > 0 ? REAL(out) : NULL, (size_t) len};
+    pf_default_team();
+    check_status(pf_run_interruptible(roots_input_job, &a), fn);
     UNPROTECT(1);
     return out;
+}
+
+struct roots_job { const double *x; float *out; size_t n; };
+static int roots_job(void *p)
+{
+    struct roots_job *a = p;
+    return parfor_roots(a->x, a->out, a->n);
 }
 
 SEXP pf_roots(SEXP x)
@@ -199,14 +258,22 @@ SEXP pf_roots(SEXP x)
     const double *xp = double_vector(x, fn, "x", &n);
     SEXP out = PROTECT(Rf_allocVector(REALSXP, n));
     if (n > 0) {
-        float *tmp = (float *) R_alloc((size_t) n, sizeof(float));
-        check_status(parfor_roots(xp, tmp, (size_t) n), fn);
+        struct roots_job a = {xp, (float *) R_alloc((size_t) n, sizeof(float)), (size_t) n};
+        pf_default_team();
+        check_status(pf_run_interruptible(roots_job, &a), fn);
         double *o = REAL(out);
         for (R_xlen_t i = 0; i < n; i++)
-            o[i] = (double) tmp[i];
+            o[i] = (double) a.out[i];
     }
     UNPROTECT(1);
     return out;
+}
+
+struct roots_sum_job { const double *x; double *out; size_t n; };
+static int roots_sum_job(void *p)
+{
+    struct roots_sum_job *a = p;
+    return parfor_roots_sum(a->x, a->out, a->n);
 }
 
 SEXP pf_roots_sum(SEXP x)
@@ -215,83 +282,116 @@ SEXP pf_roots_sum(SEXP x)
     R_xlen_t n = 0;
     const double *xp = double_vector(x, fn, "x", &n);
     SEXP out = PROTECT(Rf_allocVector(REALSXP, n));
-    if (n > 0)
-        check_status(parfor_roots_sum(xp, REAL(out), (size_t) n), fn);
+    if (n > 0) {
+        struct roots_sum_job a = {xp, REAL(out), (size_t) n};
+        pf_default_team();
+        check_status(pf_run_interruptible(roots_sum_job, &a), fn);
+    }
     UNPROTECT(1);
     return out;
+}
+
+struct grid_max_job { uint64_t n; double out; };
+static int grid_max_job(void *p)
+{
+    struct grid_max_job *a = p;
+    return parfor_grid_max(a->n, &a->out);
 }
 
 SEXP pf_grid_max(SEXP n)
 {
     const char *fn = "parfor_grid_max";
-    uint64_t n_ = whole_number(n, fn, "n", 1.0, MAX_EXACT);
-    double out = 0.0;
-    check_status(parfor_grid_max(n_, &out), fn);
-    return Rf_ScalarReal(out);
+    struct grid_max_job a = {whole_number(n, fn, "n", 1.0, MAX_EXACT), 0.0};
+    pf_default_team();
+    check_status(pf_run_interruptible(grid_max_job, &a), fn);
+    return Rf_ScalarReal(a.out);
+}
+
+struct bootstrap_job {
+    uint64_t tasks, draws, seed;
+    double *means, *stds;
+    size_t len;
+    double mean_of_means, mean_of_stds;
+};
+static int bootstrap_job(void *p)
+{
+    struct bootstrap_job *a = p;
+    return parfor_bootstrap(a->tasks, a->draws, a->seed, a->means, a->stds, a->len,
+                            &a->mean_of_means, &a->mean_of_stds);
 }
 
 SEXP pf_bootstrap(SEXP tasks, SEXP draws, SEXP seed, SEXP summary_only)
 {
     const char *fn = "parfor_bootstrap";
-    uint64_t p = whole_number(tasks, fn, "tasks", 1.0, MAX_EXACT);
-    uint64_t d = whole_number(draws, fn, "draws", 1.0, MAX_EXACT);
-    uint64_t s = seed_arg(seed, fn);
+    struct bootstrap_job a = {whole_number(tasks, fn, "tasks", 1.0, MAX_EXACT),
+                              whole_number(draws, fn, "draws", 1.0, MAX_EXACT),
+                              seed_arg(seed, fn), NULL, NULL, 0, 0.0, 0.0};
     int only = flag(summary_only, fn, "summary_only");
-    double mm = 0.0, ms = 0.0;
+    const char *summary_names[2] = {"mean_of_means", "mean_of_stds"};
     if (only) {
-        check_status(parfor_bootstrap(p, d, s, NULL, NULL, 0, &mm, &ms), fn);
-        SEXP v[2] = {PROTECT(Rf_ScalarReal(mm)), PROTECT(Rf_ScalarReal(ms))};
-        const char *names[2] = {"mean_of_means", "mean_of_stds"};
-        SEXP out = named_list(2, v, names);
-        UNPROTECT(2);
-        return out;
+        pf_default_team();
+        check_status(pf_run_interruptible(bootstrap_job, &a), fn);
+        double values[2] = {a.mean_of_means, a.mean_of_stds};
+        return named_doubles(2, values, summary_names);
     }
-    if ((double) p > (double) R_XLEN_T_MAX)
+    if ((double) a.tasks > (double) R_XLEN_T_MAX)
         Rf_error("%s: 'tasks' = %.0f is too long for an R vector; use summary_only = TRUE", fn,
-                 (double) p);
-    SEXP means = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t) p));
-    SEXP stds = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t) p));
-    check_status(parfor_bootstrap(p, d, s, REAL(means), REAL(stds), (size_t) p, &mm, &ms), fn);
-    SEXP v[4] = {means, stds, PROTECT(Rf_ScalarReal(mm)), PROTECT(Rf_ScalarReal(ms))};
-    const char *names[4] = {"means", "stds", "mean_of_means", "mean_of_stds"};
-    SEXP out = named_list(4, v, names);
-    UNPROTECT(4);
+                 (double) a.tasks);
+    SEXP means = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t) a.tasks));
+    SEXP stds = PROTECT(Rf_allocVector(REALSXP, (R_xlen_t) a.tasks));
+    a.means = REAL(means);
+    a.stds = REAL(stds);
+    a.len = (size_t) a.tasks;
+    pf_default_team();
+    check_status(pf_run_interruptible(bootstrap_job, &a), fn);
+    double values[2] = {a.mean_of_means, a.mean_of_stds};
+    SEXP summary = PROTECT(named_doubles(2, values, summary_names));
+    SEXP v[3] = {means, stds, summary};
+    const char *names[3] = {"means", "stds", "summary"};
+    SEXP out = named_list(3, v, names);
+    UNPROTECT(3);
     return out;
 }
 
+struct mandelbrot_job { uint32_t width, height, max_iter; uint32_t *counts; size_t len; uint64_t total; };
+static int mandelbrot_job(void *p)
+{
+    struct mandelbrot_job *a = p;
+    return parfor_mandelbrot(a->width, a->height, a->max_iter, a->counts, a->len, &a->total);
+}
+
+/*
+ * The counts as an integer matrix with `width` rows and `height` columns, m[px + 1, py + 1]: the
+ * orientation image() draws (rows along x, the real axis). parfor writes row py of the image
+ * after row py - 1, which is exactly this matrix's column-major layout; the counts are at most
+ * max_iter <= INT_MAX, so they are written straight into the matrix. With want_counts FALSE, only
+ * the total (a double, exact below 2^53).
+ */
 SEXP pf_mandelbrot(SEXP width, SEXP height, SEXP max_iter, SEXP want_counts)
 {
     const char *fn = "parfor_mandelbrot";
     int counts = flag(want_counts, fn, "counts");
-    /* Counts go into an R integer matrix: each side and each count must fit an int. */
     double side_max = counts ? (double) INT_MAX : MAX_U32;
-    uint32_t w = (uint32_t) whole_number(width, fn, "width", 1.0, side_max);
-    uint32_t h = (uint32_t) whole_number(height, fn, "height", 1.0, side_max);
-    uint32_t it = (uint32_t) whole_number(max_iter, fn, "max_iter", 1.0, side_max);
-    uint64_t total = 0;
+    struct mandelbrot_job a = {(uint32_t) whole_number(width, fn, "width", 1.0, side_max),
+                               (uint32_t) whole_number(height, fn, "height", 1.0, side_max),
+                               (uint32_t) whole_number(max_iter, fn, "max_iter", 1.0, side_max),
+                               NULL, 0, 0};
     if (!counts) {
-        check_status(parfor_mandelbrot(w, h, it, NULL, 0, &total), fn);
-        SEXP v[1] = {PROTECT(Rf_ScalarReal((double) total))};
-        const char *names[1] = {"total"};
-        SEXP out = named_list(1, v, names);
-        UNPROTECT(1);
-        return out;
+        pf_default_team();
+        check_status(pf_run_interruptible(mandelbrot_job, &a), fn);
+        return Rf_ScalarReal((double) a.total);
     }
-    double pixels = (double) w * (double) h;
+    double pixels = (double) a.width * (double) a.height;
     if (pixels > (double) R_XLEN_T_MAX)
         Rf_error("%s: width * height = %.0f is too large for an R matrix; use counts = FALSE", fn,
                  pixels);
-    size_t len = (size_t) w * (size_t) h;
-    /* Rows of the image (imaginary axis) are rows of the matrix: m[py + 1, px + 1]. */
-    SEXP m = PROTECT(Rf_allocMatrix(INTSXP, (int) h, (int) w));
-    uint32_t *tmp = (uint32_t *) R_alloc(len, sizeof(uint32_t));
-    check_status(parfor_mandelbrot(w, h, it, tmp, len, &total), fn);
-    int *mp = INTEGER(m);
-    for (size_t py = 0; py < h; py++)
-        for (size_t px = 0; px < w; px++)
-            mp[py + px * (size_t) h] = (int) tmp[py * (size_t) w + px];
-    SEXP v[2] = {m, PROTECT(Rf_ScalarReal((double) total))};
-    const char *names[2] = {"counts", "total"};
+    SEXP m = PROTECT(Rf_allocMatrix(INTSXP, (int) a.width, (int) a.height));
+    a.counts = (uint32_t *) INTEGER(m);
+    a.len = (size_t) a.width * (size_t) a.height;
+    pf_default_team();
+    check_status(pf_run_interruptible(mandelbrot_job, &a), fn);
+    SEXP v[2] = {m, PROTECT(Rf_ScalarReal((double) a.total))};
+    const char *names[2] = {"z", "total"};
     SEXP out = named_list(2, v, names);
     UNPROTECT(2);
     return out;
@@ -301,6 +401,7 @@ SEXP pf_mandelbrot(SEXP width, SEXP height, SEXP max_iter, SEXP want_counts)
 
 SEXP pf_threads(void)
 {
+    pf_default_team();
     return Rf_ScalarInteger((int) parfor_get_num_threads());
 }
 
@@ -308,6 +409,7 @@ SEXP pf_set_threads(SEXP n)
 {
     const char *fn = "parfor_set_threads";
     int32_t n_ = (int32_t) whole_number(n, fn, "n", 1.0, (double) INT_MAX);
+    pf_default_team();
     int32_t previous = parfor_get_num_threads();
     check_status(parfor_set_num_threads(n_), fn);
     return Rf_ScalarInteger((int) previous);

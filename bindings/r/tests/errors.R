@@ -1,5 +1,5 @@
-# Bad input: every row must be an R error with a clear message (matched by a pattern), never a
-# crash; afterwards the session and the pool still work.
+# Bad input and impossible sizes: every row must be an R error with a clear message (matched by a
+# pattern), never a crash; afterwards the session and the pool still work.
 library(parfor)
 
 rows <- list(
@@ -69,7 +69,13 @@ rows <- list(
     list(quote(parfor_set_threads(NA)),                         "'n' is NA"),
     list(quote(parfor_set_threads(1.5)),                        "'n' must be a whole number"),
     list(quote(parfor_set_threads(2^31)),                       "'n' must be between 1 and 2147483647"),
-    list(quote(parfor_set_threads()),                           "'n' is missing")
+    list(quote(parfor_set_threads()),                           "'n' is missing"),
+    # Sizes no machine can allocate (beyond a 64-bit process's address space): R errors.
+    list(quote(parfor_wealth(2^50, 10)),                        "parfor_wealth: cannot allocate"),
+    list(quote(parfor_roots_input(2^52)),                       "cannot allocate vector"),
+    list(quote(parfor_bootstrap(2^45, 10)),                     "cannot allocate vector"),
+    list(quote(parfor_mandelbrot(2^26, 2^26)),                  "cannot allocate vector"),
+    list(quote(parfor_mandelbrot(2^31 - 1, 2^31 - 1)),          "too large for an R matrix; use counts = FALSE")
 )
 
 failures <- 0

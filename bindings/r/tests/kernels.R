@@ -96,33 +96,38 @@ mandel_r <- function(width, height, max_iter) {
     matrix(k, height, width)
 }
 m <- parfor_mandelbrot(64, 48, 200)
-check("mandelbrot counts: integer matrix height x width",
-      is.integer(m$counts) && identical(dim(m$counts), c(48L, 64L)))
-check("mandelbrot total == sum of counts", m$total == sum(m$counts))
-check("mandelbrot counts == R computation", identical(m$counts, mandel_r(64, 48, 200)))
-check("mandelbrot total only", identical(parfor_mandelbrot(64, 48, 200, counts = FALSE),
-                                         list(total = m$total)))
-check("mandelbrot counts within 0..max_iter", all(m$counts >= 0L & m$counts <= 200L))
+check("mandelbrot: list(x, y, z, total) as image() takes it",
+      identical(names(m), c("x", "y", "z", "total")))
+check("mandelbrot z: integer matrix width x height (rows along the real axis)",
+      is.integer(m$z) && identical(dim(m$z), c(64L, 48L)))
+check("mandelbrot x and y: the grid's real and imaginary parts",
+      identical(m$x, linspace(-2, 1, 64)) && identical(m$y, linspace(-1.5, 1.5, 48)))
+check("mandelbrot total == sum of counts", m$total == sum(m$z))
+check("mandelbrot counts == R computation", identical(m$z, t(mandel_r(64, 48, 200))))
+check("mandelbrot total only", identical(parfor_mandelbrot(64, 48, 200, counts = FALSE), m$total))
+check("mandelbrot counts within 0..max_iter", all(m$z >= 0L & m$z <= 200L))
+check("mandelbrot: z[i, j] is x[i] + y[j]i: -0.5 + 0i (inside) reaches max_iter, -2 - 1.5i escapes at once",
+      m$z[which.min(abs(m$x + 0.5)), which.min(abs(m$y))] == 200L && m$z[1, 1] == 1L)
 
 # bootstrap: every task and the summary within their tolerances.
 tasks <- 2000
 draws <- 400
 b <- parfor_bootstrap(tasks, draws, seed)
 check("bootstrap returns means, stds and the summary",
-      identical(names(b), c("means", "stds", "mean_of_means", "mean_of_stds")) &&
+      identical(names(b), c("means", "stds", "summary")) &&
+          identical(names(b$summary), c("mean_of_means", "mean_of_stds")) &&
           length(b$means) == tasks && length(b$stds) == tasks)
 check("bootstrap: every task mean within 6/sqrt(n) of 0", all(abs(b$means) < 6 / sqrt(draws)))
 check("bootstrap: every task std within 6/sqrt(2n) of 1", all(abs(b$stds - 1) < 6 / sqrt(2 * draws)))
 check("bootstrap: mean of means within 5/sqrt(n p) of 0",
-      abs(b$mean_of_means) < 5 / sqrt(draws * tasks))
+      abs(b$summary[["mean_of_means"]]) < 5 / sqrt(draws * tasks))
 check("bootstrap: mean of stds within 5/sqrt(2 n p) of 1 - 3/(4n)",
-      abs(b$mean_of_stds - (1 - 3 / (4 * draws))) < 5 / sqrt(2 * draws * tasks))
+      abs(b$summary[["mean_of_stds"]] - (1 - 3 / (4 * draws))) < 5 / sqrt(2 * draws * tasks))
 check("bootstrap: the summary is the mean of the vectors",
-      isTRUE(all.equal(b$mean_of_means, mean(b$means), tolerance = 1e-12)) &&
-          isTRUE(all.equal(b$mean_of_stds, mean(b$stds), tolerance = 1e-12)))
+      isTRUE(all.equal(b$summary, c(mean_of_means = mean(b$means), mean_of_stds = mean(b$stds)),
+                       tolerance = 1e-12)))
 bs <- parfor_bootstrap(tasks, draws, seed, summary_only = TRUE)
-check("bootstrap summary_only: same summary",
-      identical(bs, b[c("mean_of_means", "mean_of_stds")]))
+check("bootstrap summary_only: same summary", identical(bs, b$summary))
 
 # Seeds: numeric and string forms agree; 64-bit strings work.
 check("seed as string == seed as number", identical(parfor_pi(1000, "12345"), parfor_pi(1000, 12345)))
@@ -152,18 +157,37 @@ check("parfor_threads() after set_threads(2)", parfor_threads() == 2L)
 two <- run_all()
 for (k in names(one)) check(sprintf("%s: 1 thread == 2 threads (bit-identical)", k),
                             identical(one[[k]], two[[k]]))
-parfor_set_threads(3)
-check("3 threads on 2 CPUs: same pi", identical(parfor_pi(300000, seed), one$pi))
 parfor_set_threads(old)
 check("team size restored", parfor_threads() == old)
 
-# OMP_NUM_THREADS is honoured (a fresh R process reads it when the runtime starts).
+# The default team in a fresh R process (the runtime reads the environment when it starts): at
+# most 2 threads under R CMD check (_R_CHECK_LIMIT_CORES_) and with OMP_THREAD_LIMIT=2, whatever
+# OMP_NUM_THREADS asks (3 here: the child's pool starts a third thread, which stays idle);
+# OMP_NUM_THREADS itself is honoured below that.
 rscript <- file.path(R.home("bin"), "Rscript")
 libs <- paste(deparse(.libPaths()), collapse = "")
-out <- system2(rscript, c("-e", shQuote(sprintf(
-    ".libPaths(%s); cat(parfor::parfor_threads())", libs))),
-    stdout = TRUE, env = "OMP_NUM_THREADS=3")
-check(sprintf("OMP_NUM_THREADS=3 gives 3 threads (got %s)", paste(out, collapse = " ")),
-      identical(out, "3"))
+threads_with <- function(...) {
+    out <- system2(rscript, c("--vanilla", "-e", shQuote(sprintf(
+        ".libPaths(%s); cat(parfor::parfor_threads())", libs))), stdout = TRUE, env = c(...))
+    paste(out, collapse = " ")
+}
+for (case in list(
+    list(env = c("_R_CHECK_LIMIT_CORES_=TRUE", "OMP_NUM_THREADS=3"), want = "2"),
+    list(env = c("_R_CHECK_LIMIT_CORES_=false", "OMP_THREAD_LIMIT=2", "OMP_NUM_THREADS=3"), want = "2"),
+    list(env = c("OMP_NUM_THREADS=1"), want = "1"))) {
+    got <- threads_with(case$env)
+    check(sprintf("%s gives %s threads (got %s)", paste(case$env, collapse = " "), case$want, got),
+          identical(got, case$want))
+}
+
+# The library writes nothing to stdout or stderr (CRAN's policy): every function in a fresh R
+# process, whose output is captured.
+quiet <- system2(rscript, c("--vanilla", "--slave", "-e", shQuote(sprintf(paste(
+    ".libPaths(%s); suppressPackageStartupMessages(library(parfor)); parfor_set_threads(2);",
+    "x <- parfor_roots_input(1000, 1); invisible(list(parfor_pi(1e5), parfor_wealth(100, 10),",
+    "parfor_weather(100, 10), parfor_roots(x), parfor_roots_sum(x), parfor_grid_max(50),",
+    "parfor_bootstrap(10, 10), parfor_mandelbrot(20, 10, 50), parfor_threads(), parfor_version()));",
+    "try(parfor_pi(-1), silent = TRUE)"), libs))), stdout = TRUE, stderr = TRUE)
+check(sprintf("no output from the library (got %d lines)", length(quiet)), length(quiet) == 0)
 
 cat("kernels.R: all checks passed\n")

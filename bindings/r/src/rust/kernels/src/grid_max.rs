@@ -1,0 +1,193 @@
+//! `grid_max`: the maximum over `x, y` in `linspace(-3, 3, n)` of `cos(x^2 + y^2) / (1 + x^2 + y^2)`.
+//!
+//! Blocks are bands of [`ROWS_PER_BLOCK`] rows (values of `x`); a block's partial is its maximum.
+//! The maximum does not depend on the order of comparisons, so the result is bit-identical to the
+//! serial loop for any split, team size and schedule.
+//!
+//! ```
+//! use parfor_kernels::grid_max;
+//! let p = grid_max::Params { n: 301 };
+//! let m = grid_max::parallel(p, grid_max::DEFAULT_SCHEDULE);
+//! assert_eq!(m, grid_max::serial(p));
+//! assert_eq!(m, 1.0); // n odd: the grid holds (0, 0)
+//! ```
+
+use crate::blocks::{self, linspace, NotAdjacent, Runner};
+use parfor::Schedule;
+use std::ops::Range;
+
+/// Rows per block.
+pub const ROWS_PER_BLOCK: u64 = 8;
+
+/// The default schedule (rows cost the same).
+pub const DEFAULT_SCHEDULE: Schedule = Schedule::Dynamic(2);
+
+/// Problem size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// Points per axis: the grid is `n x n`.
+    pub n: u64,
+}
+
+impl Default for Params {
+    /// The full size: a 5000 x 5000 grid.
+    fn default() -> Self {
+        Params { n: 5000 }
+    }
+}
+
+impl Params {
+    /// The test/CI size: a 600 x 600 grid.
+    ///
+    /// ```
+    /// assert_eq!(parfor_kernels::grid_max::Params::small().n, 600);
+    /// ```
+    pub fn small() -> Self {
+        Params { n: 600 }
+    }
+}
+
+/// The function maximised.
+///
+/// ```
+/// assert_eq!(parfor_kernels::grid_max::f(0.0, 0.0), 1.0);
+/// ```
+#[inline]
+pub fn f(x: f64, y: f64) -> f64 {
+    let r2 = x * x + y * y;
+    r2.cos() / (1.0 + r2)
+}
+
+/// Number of blocks (row bands) of a problem.
+///
+/// ```
+/// assert_eq!(parfor_kernels::grid_max::num_blocks(parfor_kernels::grid_max::Params::default()), 625);
+/// ```
+pub fn num_blocks(p: Params) -> u64 {
+    blocks::count(p.n, ROWS_PER_BLOCK)
+}
+
+/// The maximum over the rows of block `b` (`-inf` for an empty block).
+pub fn block_max(p: Params, b: u64) -> f64 {
+    let mut m = f64::NEG_INFINITY;
+    for i in blocks::items(b, ROWS_PER_BLOCK, p.n) {
+        let x = linspace(-3.0, 3.0, p.n, i);
+        for j in 0..p.n {
+            let v = f(x, linspace(-3.0, 3.0, p.n, j));
+            if v > m {
+                m = v;
+            }
+        }
+    }
+    m
+}
+
+/// The serial reference: a plain double loop (`-inf` for `n == 0`).
+///
+/// ```
+/// let m = parfor_kernels::grid_max::serial(parfor_kernels::grid_max::Params { n: 100 });
+/// assert!(m > 0.99 && m < 1.0);
+/// ```
+pub fn serial(p: Params) -> f64 {
+    let mut m = f64::NEG_INFINITY;
+    for i in 0..p.n {
+        let x = linspace(-3.0, 3.0, p.n, i);
+        for j in 0..p.n {
+            let y = linspace(-3.0, 3.0, p.n, j);
+            let r2 = x * x + y * y;
+            let v = r2.cos() / (1.0 + r2);
+            if v > m {
+                m = v;
+            }
+        }
+    }
+    m
+}
+
+/// The parallel kernel on the global pool.
+pub fn parallel(p: Params, schedule: Schedule) -> f64 {
+    parallel_on(Runner::Global, p, schedule)
+}
+
+/// The parallel kernel on `runner`.
+///
+/// ```
+/// use parfor_kernels::{grid_max, Runner};
+/// let p = grid_max::Params { n: 50 };
+/// assert_eq!(grid_max::parallel_on(Runner::Global, p, parfor::Schedule::Guided(1)), grid_max::serial(p));
+/// ```
+pub fn parallel_on(runner: Runner<'_>, p: Params, schedule: Schedule) -> f64 {
+    partial_on(runner, p, 0..num_blocks(p), schedule).finish()
+}
+
+/// The partial result (maximum) of blocks `blocks`.
+///
+/// # Panics
+/// When `blocks` is not within `0..num_blocks(p)`.
+///
+/// ```
+/// use parfor_kernels::grid_max;
+/// let p = grid_max::Params { n: 100 };
+/// let s = parfor::Schedule::Static;
+/// let n = grid_max::num_blocks(p);
+/// let split = grid_max::partial(p, 0..3, s).combine(grid_max::partial(p, 3..n, s));
+/// assert_eq!(split.finish(), grid_max::serial(p));
+/// ```
+pub fn partial(p: Params, blocks: Range<u64>, schedule: Schedule) -> GridMaxPartial {
+    partial_on(Runner::Global, p, blocks, schedule)
+}
+
+/// [`partial`] on `runner`.
+pub fn partial_on(
+    runner: Runner<'_>,
+    p: Params,
+    blocks: Range<u64>,
+    schedule: Schedule,
+) -> GridMaxPartial {
+    blocks::check_blocks(&blocks, num_blocks(p));
+    let max = runner.fold_in_order(
+        blocks.clone(),
+        schedule,
+        f64::NEG_INFINITY,
+        |b| block_max(p, b),
+        |a, b| if b > a { b } else { a },
+    );
+    GridMaxPartial { blocks, max }
+}
+
+/// The maximum over a contiguous range of blocks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridMaxPartial {
+    /// The blocks covered.
+    pub blocks: Range<u64>,
+    /// Their maximum (`-inf` when empty).
+    pub max: f64,
+}
+
+impl GridMaxPartial {
+    /// The partial of `self.blocks` followed by `next.blocks`.
+    ///
+    /// # Panics
+    /// When `next` does not start where `self` ends.
+    pub fn combine(self, next: GridMaxPartial) -> GridMaxPartial {
+        self.try_combine(next)
+            .unwrap_or_else(|e| panic!("parfor-kernels: {e}"))
+    }
+
+    /// [`GridMaxPartial::combine`], or an error when the ranges are not adjacent.
+    pub fn try_combine(self, next: GridMaxPartial) -> Result<GridMaxPartial, NotAdjacent> {
+        Ok(GridMaxPartial {
+            blocks: blocks::join(&self.blocks, &next.blocks)?,
+            max: if next.max > self.max {
+                next.max
+            } else {
+                self.max
+            },
+        })
+    }
+
+    /// The maximum.
+    pub fn finish(&self) -> f64 {
+        self.max
+    }
+}
