@@ -253,6 +253,12 @@ fn digest(words: impl IntoIterator<Item = u64>) -> u64 {
 }
 
 /// The output arrays of one side (serial or parallel) of a [`Workload`].
+///
+/// ```
+/// use parfor_kernels::suite::{Kernel, Outputs, Size, Workload};
+/// let w = Workload::new(Kernel::Pi, Size::Small, 1);
+/// assert_eq!(w.parallel_outputs(), &Outputs::None);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outputs {
     /// The kernel returns numbers only (pi, weather, grid_max).
@@ -444,11 +450,21 @@ impl Workload {
     }
 
     /// The parameters (the kernel's own are those used).
+    ///
+    /// ```
+    /// use parfor_kernels::suite::{Kernel, Size, Workload};
+    /// assert_eq!(Workload::new(Kernel::Pi, Size::Small, 1).params().pi.n, 1_000_000);
+    /// ```
     pub fn params(&self) -> &SuiteParams {
         &self.params
     }
 
     /// The seed.
+    ///
+    /// ```
+    /// use parfor_kernels::suite::{Kernel, Size, Workload};
+    /// assert_eq!(Workload::new(Kernel::Pi, Size::Small, 9).seed(), 9);
+    /// ```
     pub fn seed(&self) -> u64 {
         self.seed
     }
@@ -634,6 +650,11 @@ impl Timing {
     }
 
     /// The longest run (zero when none ran).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// assert_eq!(parfor_kernels::suite::Timing { runs: vec![] }.max(), Duration::ZERO);
+    /// ```
     pub fn max(&self) -> Duration {
         self.runs.iter().copied().max().unwrap_or_default()
     }
