@@ -583,8 +583,9 @@ fn ctrl_c_stops_the_running_loop_reports_what_finished_and_exits_130() {
     read_until(&mut lines, "roots");
     // pi is now running (or about to start): give it time to be inside its loop.
     std::thread::sleep(Duration::from_millis(300));
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+    // The shell's own `kill` (no procps needed on a fresh machine).
+    let kill = Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", child.id())])
         .status()
         .unwrap();
     assert!(kill.success());
