@@ -402,6 +402,30 @@ impl Side {
     }
 }
 
+/// The bytes [`Workload::with_params`] allocates for `kernel` with `p`: the input and both
+/// sides' output arrays (what `--out` adds for weather: `8 * runs` more).
+///
+/// ```
+/// use parfor_kernels::suite::{footprint, Kernel, Size, SuiteParams};
+/// let p = SuiteParams::of(Size::Full);
+/// assert_eq!(footprint(Kernel::Mandelbrot, &p), 2 * 4 * 2000 * 2000);
+/// assert_eq!(footprint(Kernel::Pi, &p), 0);
+/// ```
+pub fn footprint(kernel: Kernel, p: &SuiteParams) -> u128 {
+    let n = u128::from;
+    match kernel {
+        Kernel::Roots => 8 * n(p.roots.n) + 2 * 4 * n(p.roots.n),
+        Kernel::RootsSum => 8 * n(p.roots_sum.n) + 2 * 8 * n(p.roots_sum.n),
+        // Final wealths and the median's scratch copy, on each side.
+        Kernel::Wealth => 2 * 2 * 8 * n(p.wealth.households),
+        Kernel::Bootstrap => 2 * 2 * 8 * n(p.bootstrap.tasks),
+        Kernel::Mandelbrot => {
+            2 * 4 * u128::from(p.mandelbrot.width) * u128::from(p.mandelbrot.height)
+        }
+        Kernel::Pi | Kernel::Weather | Kernel::GridMax => 0,
+    }
+}
+
 impl Workload {
     /// Prepares `kernel` at `size` with `seed` (ignored by deterministic kernels; roots and
     /// roots_sum use it for their input).

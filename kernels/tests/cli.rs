@@ -500,21 +500,42 @@ fn bad_arguments_fail_with_a_clear_message() {
 
 #[test]
 fn memory_that_cannot_be_had_is_a_message_and_status_1() {
-    for args in [
-        &[
-            "run",
-            "--set",
-            "width=4000000000",
-            "--set",
-            "height=4000000000",
-            "mandelbrot",
-        ][..],
-        &["run", "--set", "households=1e15", "wealth"][..],
-    ] {
+    let cases: &[(&[&str], &str)] = &[
+        // Arrays larger than the memory available: refused before they are allocated (Linux).
+        (
+            &[
+                "run",
+                "--set",
+                "width=4000000000",
+                "--set",
+                "height=4000000000",
+                "mandelbrot",
+            ],
+            "mandelbrot needs about 128000000000.0 GB for its arrays",
+        ),
+        (
+            &["run", "--set", "households=1e15", "wealth"],
+            "wealth needs about 32000000.0 GB",
+        ),
+        // A kernel's own allocation (a task's draws) failing inside the loop: parfor::AllocError.
+        (
+            &[
+                "run",
+                "--set",
+                "draws=1e15",
+                "--set",
+                "tasks=10",
+                "bootstrap",
+            ],
+            "bootstrap: cannot allocate 8000000000000000 bytes",
+        ),
+    ];
+    for (args, message) in cases {
         let o = parfor(args);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
-        assert!(err.contains("cannot allocate"), "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+        assert!(err.contains("try smaller sizes"), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }

@@ -8,7 +8,7 @@ use crate::stop::{self, Stop, Unwound};
 use crate::table::{self, Row};
 use crate::RunArgs;
 use parfor_kernels::cli::{outputs, params};
-use parfor_kernels::suite::{measure, Kernel, SuiteParams, Timing, Workload};
+use parfor_kernels::suite::{footprint, measure, Kernel, SuiteParams, Timing, Workload};
 use parfor_kernels::Runner;
 use std::io::{IsTerminal, StdoutLock, Write};
 use std::process::ExitCode;
@@ -123,6 +123,7 @@ fn run_kernel(
     let args = plan.args;
     let schedule = args.schedule.unwrap_or_else(|| kernel.default_schedule());
     plan.progress.show(&format!("{step}: preparing input"));
+    check_memory(kernel, &plan.params, args.out.is_some())?;
     let mut w = Workload::with_params(kernel, &plan.params, args.seed);
     let desc = w.describe();
     let serial = if args.no_serial {
@@ -218,6 +219,31 @@ fn draw_plot(file: &std::path::Path, curves: &[(String, Vec<(f64, f64)>)]) -> Re
 #[cfg(not(feature = "plots"))]
 fn draw_plot(_: &std::path::Path, _: &[(String, Vec<(f64, f64)>)]) -> Result<(), Stop> {
     unreachable!("--plot is refused before the run without the plots feature")
+}
+
+/// The memory the system says it can still give (`MemAvailable`), when it says (Linux).
+fn available_memory() -> Option<u128> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u128 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Refuses a kernel whose arrays would not fit in the memory available: allocating them would
+/// succeed (memory is overcommitted) and filling them would get the process killed.
+fn check_memory(kernel: Kernel, params: &SuiteParams, out: bool) -> Result<(), Stop> {
+    let mut need = footprint(kernel, params);
+    if out && kernel == Kernel::Weather {
+        need += 8 * u128::from(params.weather.runs);
+    }
+    match available_memory() {
+        Some(have) if need > have => Err(Stop::Failed(format!(
+            "{kernel} needs about {:.1} GB for its arrays, more than the {:.1} GB of memory available; try smaller sizes (--set, --size small)",
+            need as f64 / 1e9,
+            have as f64 / 1e9
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Checks the options that can be checked before anything runs.
