@@ -355,7 +355,7 @@ fn empty_problems_do_not_panic() {
 
 /// Reductions fold their blocks window by window (`blocks::WINDOW` at a time): across window
 /// boundaries the bits are still those of one serial fold, and mandelbrot's rows wider than a
-/// segment (`mandelbrot::SEGMENT`) add up to the serial total.
+/// segment (`blocks::SEGMENT`) add up to the serial total, and grid_max's give its maximum.
 #[test]
 fn windows_and_segments_keep_the_serial_bits() {
     let window = parfor_kernels::blocks::WINDOW;
@@ -377,10 +377,18 @@ fn windows_and_segments_keep_the_serial_bits() {
         bootstrap::serial_summary(b, 3)
     );
     let m = mandelbrot::Params {
-        width: 3 * mandelbrot::SEGMENT as u32 + 7,
+        width: 3 * parfor_kernels::blocks::SEGMENT as u32 + 7,
         height: 3,
         max_iter: 30,
     };
+    let g = grid_max::Params {
+        n: 2 * parfor_kernels::blocks::SEGMENT + 5,
+    };
+    let bands = grid_max::num_blocks(g);
+    let split = grid_max::partial_on(runner, g, 0..3, s)
+        .combine(grid_max::partial_on(runner, g, 3..bands, s))
+        .finish();
+    assert_eq!(split.to_bits(), grid_max::serial(g).to_bits());
     let mut counts = vec![0; m.pixels()];
     assert_eq!(
         mandelbrot::total_on(runner, m, s),

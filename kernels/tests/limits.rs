@@ -4,7 +4,7 @@
 //!
 //! One test function: a cancel stops every loop in the process, so nothing may run beside it.
 
-use parfor_kernels::{bootstrap, mandelbrot, pi, roots, wealth, weather};
+use parfor_kernels::{bootstrap, grid_max, mandelbrot, pi, roots, wealth, weather};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -107,6 +107,9 @@ fn huge_problems_fail_cleanly_or_stop_and_the_pool_stays_usable() {
     };
     stopped_by_cancel("mandelbrot total of (2^32-1)^2 pixels", || {
         mandelbrot::total(grid, mandelbrot::DEFAULT_SCHEDULE)
+    });
+    stopped_by_cancel("grid_max of 2^31 x 2^31", || {
+        grid_max::parallel(grid_max::Params { n: 1 << 31 }, grid_max::DEFAULT_SCHEDULE)
     });
 
     // A cancel with nothing running changes nothing; the results are the same bits as before.
