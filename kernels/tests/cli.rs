@@ -401,7 +401,16 @@ fn out_writes_what_the_notebooks_look_at() {
     let wealths = lines("wealth_final_wealth.csv");
     assert_eq!(wealths[0], "final_wealth");
     assert_eq!(wealths.len(), 501);
-    assert!(wealths[1..].iter().all(|w| w.parse::<f64>().unwrap() > 0.0));
+    // In household order, with every bit: household 0's final wealth first.
+    let small = parfor_kernels::wealth::Params {
+        households: 500,
+        ..parfor_kernels::wealth::Params::small()
+    };
+    let seed = parfor_kernels::DEFAULT_SEED;
+    assert_eq!(
+        wealths[1].parse::<f64>().unwrap(),
+        parfor_kernels::wealth::household(small, seed, 0)
+    );
 
     let path = lines("wealth_path.csv");
     assert_eq!(path[0], "t,wealth");
@@ -411,6 +420,12 @@ fn out_writes_what_the_notebooks_look_at() {
     let tasks = lines("bootstrap_tasks.csv");
     assert_eq!(tasks[0], "mean,std");
     assert_eq!(tasks.len(), 71);
+    let p = parfor_kernels::bootstrap::Params {
+        tasks: 70,
+        ..parfor_kernels::bootstrap::Params::small()
+    };
+    let task0 = parfor_kernels::bootstrap::task(p, seed, 0, &mut Vec::new());
+    assert_eq!(tasks[1], format!("{},{}", task0.mean, task0.std));
 
     let npy = std::fs::read(dir.join("mandelbrot_counts.npy")).unwrap();
     assert!(npy.starts_with(b"\x93NUMPY\x01\x00"));
