@@ -112,6 +112,36 @@ impl Runner<'_> {
         acc
     }
 
+    /// Reduces `segment(row, columns)` over the rows `rows` of a grid `width` columns wide, each
+    /// row cut into segments of at most [`SEGMENT`] columns: however wide the rows, a cancelled
+    /// loop stops within a segment. For combines whose result does not depend on the order
+    /// (integer sums, maxima without ties of different bits); nothing is stored per row.
+    ///
+    /// ```
+    /// let cells = parfor_kernels::Runner::Global.reduce_row_segments(
+    ///     2..5, 10_000, parfor::Schedule::Dynamic(1), 0, |_row, cols| cols.end - cols.start, |a, b| a + b);
+    /// assert_eq!(cells, 3 * 10_000);
+    /// ```
+    pub fn reduce_row_segments<T: Clone + Send + Sync>(
+        self,
+        rows: Range<u64>,
+        width: u64,
+        schedule: Schedule,
+        identity: T,
+        segment: impl Fn(u64, Range<u64>) -> T + Sync,
+        combine: impl Fn(T, T) -> T + Sync,
+    ) -> T {
+        let (mut per_row, mut len) = (count(width, SEGMENT).max(1), SEGMENT);
+        if rows.end.checked_mul(per_row).is_none() {
+            // More segments than a u64 counts (a grid of more than 2^64 / SEGMENT cells): whole
+            // rows, which is still exact.
+            (per_row, len) = (1, width);
+        }
+        let segments = rows.start * per_row..rows.end * per_row;
+        let one = |s: u64| segment(s / per_row, items(s % per_row, len, width));
+        self.reduce(segments, schedule, identity, one, combine)
+    }
+
     /// `body(start, chunk)` over disjoint chunks of `data` (see [`parfor::parallel_for_slice`]).
     ///
     /// ```
@@ -158,6 +188,10 @@ impl Runner<'_> {
         });
     }
 }
+
+/// Columns per segment of [`Runner::reduce_row_segments`]: rows of up to this width are one
+/// segment.
+pub const SEGMENT: u64 = 4096;
 
 /// How many blocks [`Runner::fold_in_order`] computes at a time: enough that the window's
 /// tail (threads idle while the last blocks of a window finish) costs nothing measurable, few

@@ -68,18 +68,33 @@ pub fn num_blocks(p: Params) -> u64 {
 }
 
 /// The maximum over the rows of block `b` (`-inf` for an empty block).
+///
+/// ```
+/// use parfor_kernels::grid_max;
+/// let p = grid_max::Params { n: 20 };
+/// let rows = (8..16).map(|i| grid_max::segment_max(p, i, 0..20));
+/// assert_eq!(grid_max::block_max(p, 1), rows.fold(f64::NEG_INFINITY, f64::max));
+/// ```
 pub fn block_max(p: Params, b: u64) -> f64 {
-    let mut m = f64::NEG_INFINITY;
-    for i in blocks::items(b, ROWS_PER_BLOCK, p.n) {
-        let x = linspace(-3.0, 3.0, p.n, i);
-        for j in 0..p.n {
-            let v = f(x, linspace(-3.0, 3.0, p.n, j));
-            if v > m {
-                m = v;
-            }
-        }
+    blocks::items(b, ROWS_PER_BLOCK, p.n)
+        .map(|i| segment_max(p, i, 0..p.n))
+        .fold(f64::NEG_INFINITY, larger)
+}
+
+/// The maximum over the points `j` of row `i` (`-inf` when empty).
+pub fn segment_max(p: Params, i: u64, j: Range<u64>) -> f64 {
+    let x = linspace(-3.0, 3.0, p.n, i);
+    j.map(|j| f(x, linspace(-3.0, 3.0, p.n, j)))
+        .fold(f64::NEG_INFINITY, larger)
+}
+
+/// `b` if it is larger than `a`, else `a`: the comparison every maximum here is made with.
+fn larger(a: f64, b: f64) -> f64 {
+    if b > a {
+        b
+    } else {
+        a
     }
-    m
 }
 
 /// The serial reference: a plain double loop (`-inf` for `n == 0`).
@@ -145,13 +160,12 @@ pub fn partial_on(
     schedule: Schedule,
 ) -> GridMaxPartial {
     blocks::check_blocks(&blocks, num_blocks(p));
-    let max = runner.fold_in_order(
-        blocks.clone(),
-        schedule,
-        f64::NEG_INFINITY,
-        |b| block_max(p, b),
-        |a, b| if b > a { b } else { a },
-    );
+    // The maximum does not depend on the order of comparisons. Rows are cut into segments
+    // (`blocks::SEGMENT` points) so that a cancelled loop stops promptly however large `n` is.
+    let rows = blocks.start.saturating_mul(ROWS_PER_BLOCK).min(p.n)
+        ..blocks.end.saturating_mul(ROWS_PER_BLOCK).min(p.n);
+    let segment = |i, j| segment_max(p, i, j);
+    let max = runner.reduce_row_segments(rows, p.n, schedule, f64::NEG_INFINITY, segment, larger);
     GridMaxPartial { blocks, max }
 }
 
@@ -178,11 +192,7 @@ impl GridMaxPartial {
     pub fn try_combine(self, next: GridMaxPartial) -> Result<GridMaxPartial, NotAdjacent> {
         Ok(GridMaxPartial {
             blocks: blocks::join(&self.blocks, &next.blocks)?,
-            max: if next.max > self.max {
-                next.max
-            } else {
-                self.max
-            },
+            max: larger(self.max, next.max),
         })
     }
 

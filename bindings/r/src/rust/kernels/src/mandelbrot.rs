@@ -127,11 +127,6 @@ pub fn row_total(p: Params, py: u64) -> u64 {
     segment_total(p, py, 0..u64::from(p.width))
 }
 
-/// Pixels per piece of work of the total-only loops: a row is cut into segments of this many
-/// pixels so that a loop over very wide rows still stops within a segment when cancelled. Rows
-/// of up to this width are one segment.
-pub const SEGMENT: u64 = 4096;
-
 /// The sum of the counts of the pixels `px` of row `py`.
 pub fn segment_total(p: Params, py: u64, px: Range<u64>) -> u64 {
     let ci = linspace(-1.5, 1.5, u64::from(p.height), py);
@@ -143,19 +138,6 @@ pub fn segment_total(p: Params, py: u64, px: Range<u64>) -> u64 {
         ))
     })
     .sum()
-}
-
-/// The total of rows `rows`: one reduction over their segments (integer sums are exact in any
-/// order, so nothing is stored per row; saturates at `u64::MAX`).
-fn rows_total(runner: Runner<'_>, p: Params, rows: Range<u64>, schedule: Schedule) -> u64 {
-    let width = u64::from(p.width);
-    let per_row = blocks::count(width, SEGMENT);
-    let segments = rows.start * per_row..rows.end * per_row;
-    let segment = |s: u64| {
-        let px = blocks::items(s % per_row, SEGMENT, width);
-        segment_total(p, s / per_row, px)
-    };
-    runner.reduce(segments, schedule, 0, segment, u64::saturating_add)
 }
 
 fn check_len(p: Params, counts: &[u32]) {
@@ -256,7 +238,18 @@ pub fn partial_on(
     schedule: Schedule,
 ) -> MandelbrotPartial {
     blocks::check_blocks(&blocks, num_blocks(p));
-    let total = rows_total(runner, p, blocks.clone(), schedule);
+    // Integer sums: exact in any order. Rows are cut into segments (`blocks::SEGMENT` pixels)
+    // so that a cancelled loop stops promptly however wide they are.
+    let segment = |py, px| segment_total(p, py, px);
+    let width = u64::from(p.width);
+    let total = runner.reduce_row_segments(
+        blocks.clone(),
+        width,
+        schedule,
+        0,
+        segment,
+        u64::saturating_add,
+    );
     MandelbrotPartial { blocks, total }
 }
 

@@ -253,6 +253,12 @@ fn digest(words: impl IntoIterator<Item = u64>) -> u64 {
 }
 
 /// The output arrays of one side (serial or parallel) of a [`Workload`].
+///
+/// ```
+/// use parfor_kernels::suite::{Kernel, Outputs, Size, Workload};
+/// let w = Workload::new(Kernel::Pi, Size::Small, 1);
+/// assert_eq!(w.parallel_outputs(), &Outputs::None);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outputs {
     /// The kernel returns numbers only (pi, weather, grid_max).
@@ -396,6 +402,30 @@ impl Side {
     }
 }
 
+/// The bytes [`Workload::with_params`] allocates for `kernel` with `p`: the input and both
+/// sides' output arrays (what `--out` adds for weather: `8 * runs` more).
+///
+/// ```
+/// use parfor_kernels::suite::{footprint, Kernel, Size, SuiteParams};
+/// let p = SuiteParams::of(Size::Full);
+/// assert_eq!(footprint(Kernel::Mandelbrot, &p), 2 * 4 * 2000 * 2000);
+/// assert_eq!(footprint(Kernel::Pi, &p), 0);
+/// ```
+pub fn footprint(kernel: Kernel, p: &SuiteParams) -> u128 {
+    let n = u128::from;
+    match kernel {
+        Kernel::Roots => 8 * n(p.roots.n) + 2 * 4 * n(p.roots.n),
+        Kernel::RootsSum => 8 * n(p.roots_sum.n) + 2 * 8 * n(p.roots_sum.n),
+        // Final wealths and the median's scratch copy, on each side.
+        Kernel::Wealth => 2 * 2 * 8 * n(p.wealth.households),
+        Kernel::Bootstrap => 2 * 2 * 8 * n(p.bootstrap.tasks),
+        Kernel::Mandelbrot => {
+            2 * 4 * u128::from(p.mandelbrot.width) * u128::from(p.mandelbrot.height)
+        }
+        Kernel::Pi | Kernel::Weather | Kernel::GridMax => 0,
+    }
+}
+
 impl Workload {
     /// Prepares `kernel` at `size` with `seed` (ignored by deterministic kernels; roots and
     /// roots_sum use it for their input).
@@ -444,11 +474,21 @@ impl Workload {
     }
 
     /// The parameters (the kernel's own are those used).
+    ///
+    /// ```
+    /// use parfor_kernels::suite::{Kernel, Size, Workload};
+    /// assert_eq!(Workload::new(Kernel::Pi, Size::Small, 1).params().pi.n, 1_000_000);
+    /// ```
     pub fn params(&self) -> &SuiteParams {
         &self.params
     }
 
     /// The seed.
+    ///
+    /// ```
+    /// use parfor_kernels::suite::{Kernel, Size, Workload};
+    /// assert_eq!(Workload::new(Kernel::Pi, Size::Small, 9).seed(), 9);
+    /// ```
     pub fn seed(&self) -> u64 {
         self.seed
     }
@@ -634,6 +674,11 @@ impl Timing {
     }
 
     /// The longest run (zero when none ran).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// assert_eq!(parfor_kernels::suite::Timing { runs: vec![] }.max(), Duration::ZERO);
+    /// ```
     pub fn max(&self) -> Duration {
         self.runs.iter().copied().max().unwrap_or_default()
     }

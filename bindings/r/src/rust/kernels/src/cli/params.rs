@@ -15,6 +15,13 @@ use crate::suite::{Kernel, SuiteParams};
 use std::fmt;
 
 /// One parameter of a kernel: its name, what it means, and where it lives.
+///
+/// ```
+/// use parfor_kernels::{cli::params, suite::{Kernel, Size, SuiteParams}};
+/// let mut p = SuiteParams::of(Size::Full);
+/// let first = &params::of(&mut p, Kernel::Weather)[0];
+/// assert_eq!((first.key, first.meaning), ("runs", "independent runs"));
+/// ```
 pub struct Param<'a> {
     /// The name, as in the seed workload.
     pub key: &'static str,
@@ -25,6 +32,12 @@ pub struct Param<'a> {
 }
 
 /// A parameter's value and what values it takes.
+///
+/// ```
+/// use parfor_kernels::{cli::params::{self, Value}, suite::{Kernel, Size, SuiteParams}};
+/// let mut p = SuiteParams::of(Size::Full);
+/// assert!(matches!(params::of(&mut p, Kernel::Weather)[4].value, Value::NonNegative(_)));
+/// ```
 pub enum Value<'a> {
     /// A whole number of at least `min` (sizes: points, runs, tasks, ...).
     Count(&'a mut u64, u64),
@@ -234,6 +247,12 @@ pub fn set(p: &mut SuiteParams, kernel: Kernel, key: &str, text: &str) -> Result
 }
 
 /// Why a parameter could not be set.
+///
+/// ```
+/// use parfor_kernels::{cli::params::{set, ParamError}, suite::{Kernel, Size, SuiteParams}};
+/// let mut p = SuiteParams::of(Size::Full);
+/// assert!(matches!(set(&mut p, Kernel::Pi, "m", "1"), Err(ParamError::UnknownKey { .. })));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ParamError {
     /// The kernel has no parameter of that name.

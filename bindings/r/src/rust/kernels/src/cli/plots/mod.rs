@@ -137,6 +137,13 @@ pub fn histogram(
 ///
 /// # Errors
 /// When the file cannot be written.
+///
+/// ```
+/// use parfor_kernels::cli::plots;
+/// let path = std::env::temp_dir().join(format!("parfor-line-doc-{}.png", std::process::id()));
+/// plots::line(&path, &[(0.0, 5.0), (1.0, 2.5)], "wealth", ("t", "wealth")).unwrap();
+/// std::fs::remove_file(&path).unwrap();
+/// ```
 pub fn line(
     path: &Path,
     points: &[(f64, f64)],
@@ -245,6 +252,14 @@ pub fn scaling(path: &Path, curves: &[Curve], title: &str) -> Result<(), PlotErr
 ///
 /// # Errors
 /// When the file cannot be written, or `counts` is not `width * height` long.
+///
+/// ```
+/// use parfor_kernels::cli::plots;
+/// let path = std::env::temp_dir().join(format!("parfor-image-doc-{}.png", std::process::id()));
+/// plots::counts_image(&path, &[1, 2, 3, 10, 10, 4], (3, 2), 10).unwrap();
+/// assert!(plots::counts_image(&path, &[1, 2], (3, 2), 10).is_err());
+/// std::fs::remove_file(&path).unwrap();
+/// ```
 pub fn counts_image(
     path: &Path,
     counts: &[u32],
