@@ -34,8 +34,8 @@ CHILD = textwrap.dedent(
 )
 
 LONG_CALLS = {
-    # about 10^11 cos evaluations: minutes on two threads
-    "grid_max": "parfor.grid_max(300_000)",
+    "pi": "parfor.pi(10**15)",  # hours: the size that used to abort the interpreter
+    "grid_max": "parfor.grid_max(300_000)",  # about 10^11 cos evaluations
     "mandelbrot": "parfor.mandelbrot(40_000, 40_000, max_iter=100_000, counts=False)",
 }
 

@@ -26,9 +26,8 @@ WAIT_SLICE = 0.02
 
 
 def _last_error() -> str:
-    """This thread's parfor_last_error() text ("" when the library has none)."""
-    last_error = getattr(lib, "parfor_last_error", None)
-    return ffi.string(last_error()).decode(errors="replace") if last_error else ""
+    """This thread's parfor_last_error() text: what the last failed call on it said ("" if none)."""
+    return ffi.string(lib.parfor_last_error()).decode(errors="replace")
 
 
 def _direct(function: str, args: tuple) -> tuple:
@@ -39,22 +38,27 @@ def _direct(function: str, args: tuple) -> tuple:
 
 def _in_worker(function: str, args: tuple) -> tuple:
     """(status, detail) of the C function run on a worker thread, the main thread waiting in
-    short slices; a KeyboardInterrupt cancels the run, waits for it and is re-raised."""
+    short slices; a KeyboardInterrupt cancels the run, waits for it and is re-raised.
+
+    The wait is on an Event the worker sets, not on Thread.join: a join interrupted by
+    KeyboardInterrupt can leave the thread marked as stopped while it still runs."""
     outcome: List[Any] = []
+    done = threading.Event()
 
     def work() -> None:
         try:
             outcome.append(_direct(function, args))
         except BaseException as exc:  # noqa: BLE001 - re-raised on the calling thread
             outcome.append(exc)
+        finally:
+            done.set()
 
-    worker = threading.Thread(target=work, name="parfor-" + function, daemon=True)
-    worker.start()
+    threading.Thread(target=work, name="parfor-" + function, daemon=True).start()
     try:
-        while worker.is_alive():
-            worker.join(WAIT_SLICE)
+        while not done.wait(WAIT_SLICE):
+            pass
     except KeyboardInterrupt:
-        _cancel_and_wait(worker)
+        _cancel_and_wait(done)
         raise
     result = outcome[0]
     if isinstance(result, BaseException):
@@ -62,15 +66,15 @@ def _in_worker(function: str, args: tuple) -> tuple:
     return result
 
 
-def _cancel_and_wait(worker: threading.Thread) -> None:
-    """Cancels parfor's running loops until `worker` has returned (the C call must not outlive
-    the arrays it writes). The cancel is repeated every slice: one that comes before the C call
-    has started its loop, or between two loops of one kernel, would otherwise be missed.
+def _cancel_and_wait(done: threading.Event) -> None:
+    """Cancels parfor's running loops until the worker has set `done` (the C call must not
+    outlive the arrays it writes). The cancel is repeated every slice: one that comes before the
+    C call has started its loop, or between two loops of one kernel, would otherwise be missed.
     Further Ctrl-Cs meanwhile are absorbed."""
-    while worker.is_alive():
+    while not done.is_set():
         lib.parfor_cancel()
         try:
-            worker.join(WAIT_SLICE)
+            done.wait(WAIT_SLICE)
         except KeyboardInterrupt:
             continue
 
@@ -81,7 +85,7 @@ def call(function: str, *args: Any) -> None:
 
     >>> call("parfor_pi", 0, 42, ffi.new("double *"))
     Traceback (most recent call last):
-    parfor.errors.ArgumentError: parfor_pi: an argument is out of range (status 2)
+    parfor.errors.ArgumentError: parfor_pi: n must be at least 1 (status 2)
     """
     if threading.current_thread() is threading.main_thread():
         status, detail = _in_worker(function, args)

@@ -21,9 +21,8 @@ PARFOR_ERR_NULL: int = lib.PARFOR_ERR_NULL
 PARFOR_ERR_INVALID: int = lib.PARFOR_ERR_INVALID
 PARFOR_ERR_PANIC: int = lib.PARFOR_ERR_PANIC
 PARFOR_ERR_THREADS: int = lib.PARFOR_ERR_THREADS
-# The contract's values until the C ABI additions land (then the header's, checked by check_cdefs).
-PARFOR_ERR_NOMEM: int = getattr(lib, "PARFOR_ERR_NOMEM", 5)
-PARFOR_ERR_CANCELLED: int = getattr(lib, "PARFOR_ERR_CANCELLED", 6)
+PARFOR_ERR_NOMEM: int = lib.PARFOR_ERR_NOMEM
+PARFOR_ERR_CANCELLED: int = lib.PARFOR_ERR_CANCELLED
 
 OPERATORS = {"sum": lib.PARFOR_SUM, "prod": lib.PARFOR_PROD, "min": lib.PARFOR_MIN, "max": lib.PARFOR_MAX}
 SCHEDULES = {
