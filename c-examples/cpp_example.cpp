@@ -43,9 +43,31 @@ int main() {
     }
     double again = parfor::parallel_reduce(0, 100, parfor::sum, [](int64_t i) { return double(i); });
 
+    // A region with team constructs; an exception thrown on one thread stops it (the others'
+    // barriers throw) and reaches the caller.
+    std::vector<int> hits(1000, 0);
+    long guarded = 0;
+    int singles = 0, team = 0;
+    parfor::parallel([&] {
+        parfor::for_each(0, 1000, [&](int64_t i) { hits[i]++; }, parfor::schedule_dynamic(7));
+        parfor::single([&] { singles++; team = parfor::team_threads(); });
+        parfor::critical([&] { guarded++; });
+    });
+    bool region_ok = singles == 1 && guarded == team;
+    for (int h : hits) region_ok = region_ok && h == 1;
+    bool region_caught = false;
+    try {
+        parfor::parallel([&] {
+            if (parfor::thread_num() == 0) throw std::runtime_error("thread 0 failed");
+            parfor::barrier();
+        });
+    } catch (const std::runtime_error &e) {
+        region_caught = std::string(e.what()) == "thread 0 failed";
+    }
+
     std::printf("threads=%d sum=%.6f serial=%.6f max=%.6f\n", parfor::num_threads(), sum, serial, top);
     bool ok = std::fabs(sum - serial) < 1e-6 * serial && top == std::sqrt(double(n - 1)) && covered && caught &&
-              refused && again == 4950.0;
+              refused && again == 4950.0 && region_ok && region_caught;
     std::puts(ok ? "cpp_example: OK" : "cpp_example: WRONG");
     return ok ? 0 : 1;
 }

@@ -129,7 +129,82 @@ double reduce_trampoline(int64_t begin, int64_t end, void *ctx) noexcept {
     return acc;
 }
 
+// A region body: runs the lambda; an exception stops the region and is kept for the caller.
+template <class F>
+void region_trampoline(void *ctx) noexcept {
+    auto *c = static_cast<loop_context<F> *>(ctx);
+    try {
+        (*c->f)();
+    } catch (...) {
+        c->capture();
+        parfor_stop_region();
+    }
+}
+
+template <class F>
+void block_trampoline(void *ctx) noexcept {
+    auto *c = static_cast<loop_context<F> *>(ctx);
+    try {
+        (*c->f)();
+    } catch (...) {
+        c->capture();
+    }
+}
+
 }  // namespace detail
+
+/// Runs f() on every thread of a team (num_threads threads, or the default when 0); inside,
+/// parfor::thread_num() and parfor::team_threads() tell each thread its place, and the team
+/// constructs below may be used. An exception thrown by f on any thread stops the region (the
+/// others' barriers throw parfor::error) and the first one is rethrown here.
+template <class F>
+void parallel(F &&f, int num_threads = 0) {
+    using Fn = std::remove_reference_t<F>;
+    detail::loop_context<Fn> ctx;
+    ctx.f = &f;
+    int status = parfor_parallel(num_threads, &detail::region_trampoline<Fn>, &ctx);
+    ctx.rethrow();
+    check(status);
+}
+
+/// The size of the calling thread's team (1 outside a region).
+inline int team_threads() noexcept { return parfor_get_team_num_threads(); }
+
+/// Waits for every thread of the team.
+inline void barrier() { check(parfor_barrier()); }
+
+/// Runs f() on one thread of the team, then a barrier.
+template <class F>
+void single(F &&f) {
+    int selected = 0;
+    check(parfor_single(&selected));
+    if (selected) f();
+    barrier();
+}
+
+/// Runs f() while no other thread runs a critical section of the same name (nullptr: unnamed).
+template <class F>
+void critical(F &&f, const char *name = nullptr) {
+    using Fn = std::remove_reference_t<F>;
+    detail::loop_context<Fn> ctx;
+    ctx.f = &f;
+    int status = parfor_critical(name, &detail::block_trampoline<Fn>, &ctx);
+    ctx.rethrow();
+    check(status);
+}
+
+/// A worksharing loop inside parfor::parallel: the team shares [begin, end); f(i) or f(b, e) as
+/// in parallel_for; a barrier at the end unless nowait.
+template <class F>
+void for_each(int64_t begin, int64_t end, F &&f, parfor_schedule schedule = schedule_static(),
+              bool nowait = false) {
+    using Fn = std::remove_reference_t<F>;
+    detail::loop_context<Fn> ctx;
+    ctx.f = &f;
+    int status = parfor_for(begin, end, schedule, nowait ? PARFOR_NOWAIT : 0, &detail::trampoline<Fn>, &ctx);
+    ctx.rethrow();
+    check(status);
+}
 
 /// Runs f(i) for every i in [begin, end) on parfor's team. If f takes (int64_t b, int64_t e), it
 /// gets whole chunks instead. Rethrows the first exception thrown by f.

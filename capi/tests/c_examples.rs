@@ -110,6 +110,17 @@ fn every_bad_input_row_from_c() {
     assert!(out.contains("(0 failures)"), "{out}");
 }
 
+/// A region from C with every team construct (barrier, single, copyprivate, critical, nowait
+/// and ordered loops, reduction, sections, level queries), at team sizes 1, 2 and 4 (4 threads on
+/// a 2-core machine oversubscribes it).
+#[test]
+fn the_c_team_program_checks_every_construct() {
+    for threads in ["1", "2", "4"] {
+        let out = check("team", &[("OMP_NUM_THREADS", threads)]);
+        assert!(out.contains("every construct checked"), "{out}");
+    }
+}
+
 #[test]
 fn forked_children_get_a_working_pool() {
     let out = check("fork_test", &[]);
@@ -128,6 +139,7 @@ fn memcheck_finds_no_errors_in_the_examples() {
         "integrate_static",
         "cpp_example",
         "bad_input",
+        "team",
     ] {
         let (ok, stdout, stderr) = run(
             program,
