@@ -1,13 +1,12 @@
 """Bad input is a TypeError / ValueError raised before C; C's statuses are ParforError."""
 
 import math
-from ctypes import byref, c_double
-
 import numpy as np
 import pytest
 
 import parfor
 from parfor import ParforError, _capi
+from parfor._calls import call
 
 BAD_SIZES = [
     (None, TypeError),
@@ -123,21 +122,46 @@ def test_overlapping_out_is_refused():
 
 
 def test_c_status_becomes_parfor_error():
-    out = c_double()
-    with pytest.raises(ParforError) as e:
-        parfor._call("parfor_pi", 0, 1, byref(out))  # C's own check: n = 0
+    out = _capi.ffi.new("double *")
+    with pytest.raises(parfor.ArgumentError) as e:
+        call("parfor_pi", 0, 1, out)  # C's own check: n = 0
+    assert isinstance(e.value, ParforError) and isinstance(e.value, ValueError)
     assert e.value.status == parfor.PARFOR_ERR_INVALID
-    assert e.value.message == parfor.status_message(2) == "an argument is out of range"
     assert "parfor_pi" in str(e.value) and "status 2" in str(e.value)
-    with pytest.raises(ParforError) as e:
-        parfor._call("parfor_pi", 10, 1, None)
+    with pytest.raises(parfor.ArgumentError) as e:
+        call("parfor_pi", 10, 1, _capi.ffi.NULL)
     assert e.value.status == parfor.PARFOR_ERR_NULL
+
+
+def test_python_side_value_errors_are_parfor_argument_errors():
+    with pytest.raises(parfor.ArgumentError) as e:
+        parfor.pi(0)
+    assert isinstance(e.value, ValueError) and e.value.function == "pi"
+    assert e.value.status == parfor.PARFOR_ERR_INVALID and "n must be >= 1" in e.value.message
+
+
+@pytest.mark.parametrize(
+    "status,cls,base",
+    [
+        (parfor.PARFOR_ERR_NULL, parfor.ArgumentError, ValueError),
+        (parfor.PARFOR_ERR_INVALID, parfor.ArgumentError, ValueError),
+        (parfor.PARFOR_ERR_PANIC, parfor.PanicError, RuntimeError),
+        (parfor.PARFOR_ERR_THREADS, parfor.ThreadsError, RuntimeError),
+        (parfor.PARFOR_ERR_NOMEM, parfor.OutOfMemoryError, MemoryError),
+        (parfor.PARFOR_ERR_CANCELLED, parfor.CancelledError, RuntimeError),
+        (77, ParforError, Exception),
+    ],
+)
+def test_each_status_has_its_exception_class(status, cls, base):
+    err = parfor.errors.error_for(status, "parfor_x")
+    assert type(err) is cls and isinstance(err, base) and isinstance(err, ParforError)
+    assert err.status == status and err.message == parfor.status_message(status)
 
 
 def test_contained_panic_is_parfor_error_and_pool_survives():
     parfor.set_threads(2)
-    with pytest.raises(ParforError) as e:
-        parfor._call("parfor_selftest_panic")
+    with pytest.raises(parfor.PanicError) as e:
+        call("parfor_selftest_panic")
     assert e.value.status == parfor.PARFOR_ERR_PANIC
     assert "panic" in e.value.message
     assert isinstance(e.value, Exception)
@@ -145,7 +169,7 @@ def test_contained_panic_is_parfor_error_and_pool_survives():
 
 
 def test_every_status_has_a_message():
-    for s in range(-1, 6):
+    for s in range(-1, 8):
         assert parfor.status_message(s)
 
 
@@ -156,4 +180,5 @@ def test_bad_schedules():
         parfor.set_schedule("runtime")
     with pytest.raises(ValueError):
         parfor.set_schedule("dynamic", -1)
-    assert _capi.lib.parfor_set_schedule(_capi.Schedule(99, 0)) == parfor.PARFOR_ERR_INVALID
+    bad = _capi.ffi.new("struct parfor_schedule *", {"kind": 99, "chunk": 0})[0]
+    assert _capi.lib.parfor_set_schedule(bad) == parfor.PARFOR_ERR_INVALID

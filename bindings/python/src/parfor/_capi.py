@@ -1,90 +1,45 @@
-"""The C ABI (include/parfor.h) through ctypes: loading libparfor and declaring every signature."""
+"""The C ABI (include/parfor.h) through cffi: the library shipped in this package and its constants.
 
-import ctypes
+The declarations (`ffi`) are generated at build time by maturin from the capi crate (cbindgen, then
+cffi), and the library `lib` is opened from the package directory by its path, so it loads whatever
+its SONAME. `check_cdefs.py` (run in CI) checks these declarations against include/parfor.h.
+
+    >>> from parfor._capi import ffi, lib
+    >>> ffi.string(lib.parfor_version()).decode()
+    '0.1.0'
+"""
+
+from __future__ import annotations
+
 import os
-import sys
-from ctypes import POINTER, c_char_p, c_double, c_int, c_int32, c_int64, c_size_t, c_uint32, c_uint64, c_void_p
 
-PARFOR_OK = 0
-PARFOR_ERR_NULL = 1
-PARFOR_ERR_INVALID = 2
-PARFOR_ERR_PANIC = 3
-PARFOR_ERR_THREADS = 4
+from . import _native
+from ._native import ffi, lib
 
-PARFOR_SUM, PARFOR_PROD, PARFOR_MIN, PARFOR_MAX = 0, 1, 2, 3
-PARFOR_STATIC, PARFOR_DYNAMIC, PARFOR_GUIDED, PARFOR_RUNTIME, PARFOR_AUTO = 0, 1, 2, 3, 4
+PARFOR_OK: int = lib.PARFOR_OK
+PARFOR_ERR_NULL: int = lib.PARFOR_ERR_NULL
+PARFOR_ERR_INVALID: int = lib.PARFOR_ERR_INVALID
+PARFOR_ERR_PANIC: int = lib.PARFOR_ERR_PANIC
+PARFOR_ERR_THREADS: int = lib.PARFOR_ERR_THREADS
+PARFOR_ERR_NOMEM: int = lib.PARFOR_ERR_NOMEM
+PARFOR_ERR_CANCELLED: int = lib.PARFOR_ERR_CANCELLED
 
-if sys.platform == "darwin":
-    LIBNAME = "libparfor.dylib"
-elif sys.platform == "win32":
-    LIBNAME = "parfor.dll"
-else:
-    LIBNAME = "libparfor.so"
-
-
-class Schedule(ctypes.Structure):
-    """`struct parfor_schedule`."""
-
-    _fields_ = [("kind", c_int32), ("chunk", c_int64)]
-
-
-# parfor_body / parfor_body_f64, for Python callables.
-BODY = ctypes.CFUNCTYPE(None, c_int64, c_int64, c_void_p)
-BODY_F64 = ctypes.CFUNCTYPE(c_double, c_int64, c_int64, c_void_p)
-
-_P_DOUBLE = POINTER(c_double)
-_P_UINT64 = POINTER(c_uint64)
-
-# name: (restype, argtypes). Array arguments are c_void_p: the wrappers pass NumPy data addresses.
-SIGNATURES = {
-    "parfor_pi": (c_int, [c_uint64, c_uint64, _P_DOUBLE]),
-    "parfor_roots": (c_int, [c_void_p, c_void_p, c_size_t]),
-    "parfor_roots_input": (c_int, [c_uint64, c_void_p, c_size_t]),
-    "parfor_roots_sum": (c_int, [c_void_p, c_void_p, c_size_t]),
-    "parfor_wealth": (c_int, [c_uint64, c_uint32, c_uint64, _P_DOUBLE]),
-    "parfor_weather": (c_int, [c_uint64, c_uint32, c_uint64, _P_DOUBLE, _P_DOUBLE]),
-    "parfor_grid_max": (c_int, [c_uint64, _P_DOUBLE]),
-    "parfor_bootstrap": (
-        c_int,
-        [c_uint64, c_uint64, c_uint64, c_void_p, c_void_p, c_size_t, _P_DOUBLE, _P_DOUBLE],
-    ),
-    "parfor_mandelbrot": (c_int, [c_uint32, c_uint32, c_uint32, c_void_p, c_size_t, _P_UINT64]),
-    "parfor_parallel_for": (c_int, [c_int64, c_int64, Schedule, c_void_p, c_void_p]),
-    "parfor_parallel_reduce_f64": (
-        c_int,
-        [c_int64, c_int64, Schedule, c_int32, c_void_p, c_void_p, _P_DOUBLE],
-    ),
-    "parfor_selftest_panic": (c_int, []),
-    "parfor_set_schedule": (c_int, [Schedule]),
-    "parfor_get_schedule": (c_int, [POINTER(Schedule)]),
-    "parfor_status_message": (c_char_p, [c_int32]),
-    "parfor_set_num_threads": (c_int, [c_int32]),
-    "parfor_get_num_threads": (c_int32, []),
-    "parfor_get_thread_num": (c_int32, []),
-    "parfor_in_parallel": (c_int32, []),
-    "parfor_version": (c_char_p, []),
+OPERATORS = {"sum": lib.PARFOR_SUM, "prod": lib.PARFOR_PROD, "min": lib.PARFOR_MIN, "max": lib.PARFOR_MAX}
+SCHEDULES = {
+    "static": lib.PARFOR_STATIC,
+    "dynamic": lib.PARFOR_DYNAMIC,
+    "guided": lib.PARFOR_GUIDED,
+    "runtime": lib.PARFOR_RUNTIME,
+    "auto": lib.PARFOR_AUTO,
 }
 
 
-def library_path():
-    """Where libparfor is loaded from: $PARFOR_LIBRARY, else the copy shipped in the package."""
-    return os.environ.get("PARFOR_LIBRARY") or os.path.join(os.path.dirname(__file__), LIBNAME)
+def library_path() -> str:
+    """The path of the shared library this package loaded (in the package directory).
 
-
-def load():
-    path = library_path()
-    if not os.path.exists(path):
-        raise ImportError(
-            "parfor: the native library %s is missing; install the package with "
-            "`pip install ./bindings/python` (it builds libparfor with cargo)" % path
-        )
-    # CDLL (not PyDLL): every call releases the GIL while parfor runs.
-    lib = ctypes.CDLL(path)
-    for name, (restype, argtypes) in SIGNATURES.items():
-        fn = getattr(lib, name)
-        fn.restype = restype
-        fn.argtypes = argtypes
-    return lib
-
-
-lib = load()
+    >>> library_path().endswith(".so")
+    True
+    """
+    folder = os.path.dirname(os.path.abspath(_native.__file__))
+    names = sorted(n for n in os.listdir(folder) if n.endswith((".so", ".dylib", ".dll")))
+    return os.path.join(folder, names[0])
