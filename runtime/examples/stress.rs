@@ -5,6 +5,31 @@
 use parfor::{Pool, Schedule};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
+/// A region with every team construct: nowait and barrier loops, single, copyprivate, a
+/// reduction, ordered blocks, sections; the written data is plain (not atomic) where the
+/// construct's own synchronisation must order it.
+fn team_constructs(pool: &Pool, s: Schedule, r: u64) {
+    let cells: Vec<AtomicU64> = (0..64).map(|_| AtomicU64::new(0)).collect();
+    let order = AtomicU64::new(0);
+    let singles = AtomicU64::new(0);
+    pool.parallel(|t| {
+        t.for_each_nowait(0..32usize, s, |i| cells[i].store(r + 1, Relaxed));
+        t.for_each(32..64usize, s, |i| cells[i].store(r + 1, Relaxed));
+        t.single(|| {
+            singles.fetch_add(1, Relaxed);
+        });
+        let seed = t.single_copy(|| vec![r; 4]);
+        assert_eq!(seed[3], r);
+        let total = t.reduce(0..64usize, s, 0, |i| cells[i].load(Relaxed), |a, b| a + b);
+        assert_eq!(total, 64 * (r + 1));
+        t.for_each_ordered(0..16u64, s, |i, ord| {
+            ord.run(|| assert_eq!(order.fetch_add(1, Relaxed), i));
+        });
+        t.sections(&[&|| (), &|| ()]);
+    });
+    assert_eq!(singles.into_inner(), 1);
+}
+
 fn main() {
     let rounds: u64 = std::env::args()
         .nth(1)
@@ -36,6 +61,7 @@ fn main() {
                 });
             });
             assert_eq!(hits.load(Relaxed), 32);
+            team_constructs(&pool, s, r);
         }
         if r % 50 == 0 {
             let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -148,6 +148,8 @@ impl Registry {
         crate::annotate::atomic(&registry.num_threads);
         crate::annotate::atomic(&registry.schedule);
         crate::annotate::atomic(&registry.serial_threshold);
+        crate::annotate::atomic(&registry.dynamic);
+        crate::annotate::atomic(&registry.max_active_levels);
         registry
     }
 
@@ -245,6 +247,7 @@ impl Registry {
         reservoir: &Reservoir,
     ) -> std::io::Result<Arc<Worker>> {
         let worker = Arc::new(Worker::new_claimed(index));
+        worker.announce();
         let mut builder = std::thread::Builder::new().name(format!("parfor-{index}"));
         if let Some(bytes) = self.config.stack_size {
             builder = builder.stack_size(bytes);
@@ -409,9 +412,37 @@ impl Drop for Registry {
 }
 
 /// Locks a mutex of the runtime's own; a panic never happens while one is held, but a poisoned
-/// lock is used as it is rather than turned into a second panic.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+/// lock is used as it is rather than turned into a second panic. Race detectors are told of the
+/// hand-over (they cannot see std's futex-based mutex).
+fn lock<T>(m: &Mutex<T>) -> Locked<'_, T> {
+    let guard = m.lock().unwrap_or_else(|e| e.into_inner());
+    crate::annotate::happens_after(m);
+    Locked { guard, mutex: m }
+}
+
+/// A held lock of [`lock`].
+struct Locked<'a, T> {
+    guard: std::sync::MutexGuard<'a, T>,
+    mutex: &'a Mutex<T>,
+}
+
+impl<T> std::ops::Deref for Locked<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> std::ops::DerefMut for Locked<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
+}
+
+impl<T> Drop for Locked<'_, T> {
+    fn drop(&mut self) {
+        crate::annotate::happens_before(self.mutex);
+    }
 }
 
 /// Packs a schedule into a `u64`: kind in the low 3 bits, chunk above (chunks above 2^61 are

@@ -102,7 +102,7 @@ pub(crate) enum Next {
 impl Worker {
     /// A worker (not yet running), claimed by its creator.
     pub(crate) fn new_claimed(index: usize) -> Worker {
-        let w = Worker {
+        Worker {
             mailbox: Padded(Mailbox {
                 signal: AtomicU64::new(CLAIMED),
                 job: RacyCell::new(Job::exit()),
@@ -110,10 +110,13 @@ impl Worker {
             sleeping: Padded(AtomicBool::new(false)),
             thread: Mutex::new(None),
             index,
-        };
-        annotate::atomic(&w.mailbox.signal);
-        annotate::atomic(&*w.sleeping);
-        w
+        }
+    }
+
+    /// Tells race detectors which words are only accessed atomically; call at the final address.
+    pub(crate) fn announce(&self) {
+        annotate::atomic(&self.mailbox.signal);
+        annotate::atomic(&*self.sleeping);
     }
 
     /// Tries to claim the worker for a team; false if another master holds it or it still runs.
