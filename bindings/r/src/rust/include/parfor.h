@@ -33,6 +33,16 @@
 #define PARFOR_MAX 3
 
 /**
+ * Flag of `parfor_for`: no barrier at the end of the loop.
+ */
+#define PARFOR_NOWAIT 1
+
+/**
+ * Flag of `parfor_for`: the body may call `parfor_ordered_begin` / `parfor_ordered_end`.
+ */
+#define PARFOR_ORDERED 2
+
+/**
  * Static: one block per thread (chunk 0), or round-robin chunks of `chunk` iterations.
  */
 #define PARFOR_STATIC 0
@@ -272,6 +282,21 @@ typedef void (*parfor_body)(int64_t begin, int64_t end, void *ctx);
  * A reduction body: returns the partial result of the iterations `begin .. end-1`.
  */
 typedef double (*parfor_body_f64)(int64_t begin, int64_t end, void *ctx);
+
+/**
+ * A region body or a block run by a construct: called with the caller's context.
+ */
+typedef void (*parfor_fn)(void *ctx);
+
+/**
+ * A block that returns a value to share with the team (copyprivate).
+ */
+typedef void *(*parfor_copy_fn)(void *ctx);
+
+/**
+ * A section of `parfor_sections`: called with its index (from 0) and the context.
+ */
+typedef void (*parfor_section_fn)(int32_t index, void *ctx);
 
 #ifdef __cplusplus
 extern "C" {
@@ -708,6 +733,191 @@ int parfor_parallel_reduce_f64(int64_t begin,
  * ```
  */
 int parfor_selftest_panic(void);
+
+/**
+ * Runs `body(ctx)` on every thread of a team of the global pool (`num_threads` threads, or the
+ * default team size when 0), the caller as thread 0; returns when all have finished. Inside,
+ * `parfor_get_thread_num()` and `parfor_get_team_num_threads()` tell each thread its place.
+ *
+ * ```c
+ * static void hello(void *ctx) { printf("thread %d of %d\n", parfor_get_thread_num(), parfor_get_team_num_threads()); }
+ * parfor_parallel(0, hello, NULL);
+ * ```
+ *
+ * # Safety
+ * `body`, if not null, must be callable with `ctx` from several threads at once.
+ */
+int parfor_parallel(int32_t num_threads,
+                    parfor_fn body,
+                    void *ctx);
+
+/**
+ * Stops the calling thread's region: the other threads take no further chunk and every barrier
+ * returns `PARFOR_ERR_CANCELLED` at once. For a thread that must leave its region body early (a
+ * C++ exception caught at the body's boundary), so that no thread waits for it forever.
+ * Outside a region it does nothing.
+ *
+ * ```c
+ * if (failed) { parfor_stop_region(); return; }
+ * ```
+ */
+int parfor_stop_region(void);
+
+/**
+ * Waits until every thread of the team has called it (`PARFOR_ERR_CANCELLED` if the region is
+ * stopping).
+ *
+ * ```c
+ * fill_my_part(a); parfor_barrier(); read_all(a);
+ * ```
+ */
+int parfor_barrier(void);
+
+/**
+ * A single construct: `*selected` is 1 on exactly one thread of the team, which runs the block;
+ * 0 on the others. No barrier (call `parfor_barrier` for one).
+ *
+ * ```c
+ * int me; parfor_single(&me); if (me) setup(); parfor_barrier();
+ * ```
+ *
+ * # Safety
+ * `selected` must be null or writable.
+ */
+int parfor_single(int32_t *selected);
+
+/**
+ * Runs `f(ctx)` on one thread and gives every thread its result in `*value` (copyprivate); ends
+ * with a barrier, so the value may point to the running thread's stack only if it stays alive
+ * until then.
+ *
+ * ```c
+ * static void *read_seed(void *ctx) { static long seed; seed = time(NULL); return &seed; }
+ * void *p; parfor_single_copy(read_seed, NULL, &p); long seed = *(long *)p;
+ * ```
+ *
+ * # Safety
+ * `f` must be callable with `ctx`; `value` must be null or writable.
+ */
+int parfor_single_copy(parfor_copy_fn f, void *ctx, void **value);
+
+/**
+ * Runs `f(ctx)` while no other thread runs a critical section of the same name (`name` NULL:
+ * the unnamed one, shared by the whole process).
+ *
+ * ```c
+ * static void add(void *ctx) { total += *(double *)ctx; }
+ * parfor_critical(NULL, add, &mine);
+ * ```
+ *
+ * # Safety
+ * `f` must be callable with `ctx`; `name` must be null or a NUL-terminated string.
+ */
+int parfor_critical(const char *name, parfor_fn f, void *ctx);
+
+/**
+ * A worksharing loop inside a region: the team shares `[begin, end)`, calling `body(b, e, ctx)`
+ * for each chunk; every thread of the team must call it with the same arguments. `flags`:
+ * `PARFOR_NOWAIT` (no barrier at the end), `PARFOR_ORDERED` (the body may use
+ * `parfor_ordered_begin`/`_end`). Outside a region the caller runs the whole range.
+ *
+ * ```c
+ * parfor_for(0, n, (parfor_schedule){PARFOR_DYNAMIC, 16}, 0, body, ctx);
+ * ```
+ *
+ * # Safety
+ * `body` must be callable as documented with `ctx`, from several threads at once.
+ */
+int parfor_for(int64_t begin,
+               int64_t end,
+               struct parfor_schedule schedule,
+               int32_t flags,
+               parfor_body body,
+               void *ctx);
+
+/**
+ * A reduction over a worksharing loop inside a region: every thread gets in `*out` the
+ * combination (with `op`) of `body`'s partials over `[begin, end)`, in thread order. Ends with a
+ * barrier.
+ *
+ * ```c
+ * double s; parfor_for_reduce_f64(0, n, (parfor_schedule){PARFOR_STATIC, 0}, PARFOR_SUM, part, ctx, &s);
+ * ```
+ *
+ * # Safety
+ * `body` must be callable as documented with `ctx`; `out` must be null or writable.
+ */
+int parfor_for_reduce_f64(int64_t begin,
+                          int64_t end,
+                          struct parfor_schedule schedule,
+                          int32_t op,
+                          parfor_body_f64 body,
+                          void *ctx,
+                          double *out);
+
+/**
+ * In an ordered loop's body: waits until the ordered blocks of every earlier iteration have
+ * run. Pair with `parfor_ordered_end`.
+ *
+ * ```c
+ * parfor_ordered_begin(); printf("%lld\n", (long long)i); parfor_ordered_end();
+ * ```
+ */
+int parfor_ordered_begin(void);
+
+/**
+ * Ends an ordered block (see `parfor_ordered_begin`).
+ */
+int parfor_ordered_end(void);
+
+/**
+ * Runs each of `count` sections `f(i, ctx)`, `i` from 0, once, on some thread of the team;
+ * barrier at the end. Every thread of the team must call it.
+ *
+ * ```c
+ * static void part(int32_t i, void *ctx) { if (i == 0) load(ctx); else index(ctx); }
+ * parfor_sections(2, part, ctx);
+ * ```
+ *
+ * # Safety
+ * `f` must be callable with each index and `ctx`.
+ */
+int parfor_sections(int32_t count, parfor_section_fn f, void *ctx);
+
+/**
+ * The number of threads in the calling thread's team (as `omp_get_num_threads`): 1 outside a
+ * region. (`parfor_get_num_threads` is the size the next region gets.)
+ *
+ * ```c
+ * static void body(void *ctx) { printf("%d of %d\n", parfor_get_thread_num(), parfor_get_team_num_threads()); }
+ * ```
+ */
+int32_t parfor_get_team_num_threads(void);
+
+/**
+ * The nesting level of the innermost region around the calling thread (0 outside any).
+ */
+int32_t parfor_get_level(void);
+
+/**
+ * Enclosing regions with more than one thread.
+ */
+int32_t parfor_get_active_level(void);
+
+/**
+ * The thread number of the calling thread's ancestor at `level`, or -1 if there is none.
+ */
+int32_t parfor_get_ancestor_thread_num(int32_t level);
+
+/**
+ * The size of the team at `level` around the calling thread, or -1 if there is none.
+ */
+int32_t parfor_get_team_size(int32_t level);
+
+/**
+ * Sets how many nested levels of regions may have more than one thread (default 1).
+ */
+int parfor_set_max_active_levels(int32_t levels);
 
 /**
  * Sets the schedule that `PARFOR_RUNTIME` stands for (as `omp_set_schedule`).

@@ -21,6 +21,7 @@ pub mod blocks;
 pub mod cancel;
 pub mod kernels;
 pub mod loops;
+pub mod region;
 pub mod schedule;
 pub mod status;
 pub mod threads;

@@ -26,7 +26,7 @@ pub const PARFOR_MAX: i32 = 3;
 /// The caller's context pointer, shared by the team. The C contract makes the body responsible
 /// for what it does with it from several threads.
 #[derive(Clone, Copy)]
-struct Context(*mut c_void);
+pub(crate) struct Context(pub(crate) *mut c_void);
 // SAFETY: parfor only passes the pointer back to the caller's body; concurrent use from several
 // threads is documented in the ABI, and the pointer is never dereferenced by Rust.
 unsafe impl Sync for Context {}
@@ -34,10 +34,10 @@ unsafe impl Sync for Context {}
 unsafe impl Send for Context {}
 
 /// A reduction operator's identity and combining function.
-type Operator = (f64, fn(f64, f64) -> f64);
+pub(crate) type Operator = (f64, fn(f64, f64) -> f64);
 
 /// The operator with C code `op`.
-fn operator(op: i32) -> Outcome<Operator> {
+pub(crate) fn operator(op: i32) -> Outcome<Operator> {
     match op {
         PARFOR_SUM => Ok((0.0, |a, b| a + b)),
         PARFOR_PROD => Ok((1.0, |a, b| a * b)),

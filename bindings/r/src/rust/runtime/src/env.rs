@@ -14,7 +14,7 @@
 //! | `OMP_WAIT_POLICY` | `active`, `passive` | spin briefly, then sleep |
 //! | `PARFOR_SPIN_COUNT` | polls before sleeping (non-negative integer) | from the wait policy |
 //! | `OMP_DYNAMIC` | `true`: teams never exceed the process's CPUs | `false` |
-//! | `OMP_MAX_ACTIVE_LEVELS` | non-negative integer; 0 makes every region serial | 1 (the only level supported) |
+//! | `OMP_MAX_ACTIVE_LEVELS` | non-negative integer; 0 makes every region serial | 1 (nested regions get a team of one) |
 //! | `OMP_THREAD_LIMIT` | positive integer: a hard cap on every team | [`thread_cap`] |
 //! | `OMP_STACKSIZE` | `size[B\|K\|M\|G]`, K when no unit | the Rust default (2 MiB) |
 //! | `OMP_DISPLAY_ENV` | `true`, `verbose`, `false` | `false` |
@@ -28,6 +28,13 @@ use std::fmt;
 /// Loops with fewer iterations than this run on the calling thread alone (see the README for the
 /// measurement behind it). A loop of one iteration cannot use a second thread.
 pub const DEFAULT_SERIAL_THRESHOLD: u64 = 2;
+
+/// The deepest nesting of active regions supported (`OMP_MAX_ACTIVE_LEVELS` is capped here).
+///
+/// ```
+/// assert!(parfor::max_active_levels() <= parfor::MAX_ACTIVE_LEVELS);
+/// ```
+pub const MAX_ACTIVE_LEVELS: usize = 64;
 
 /// The most threads any team may have, whatever is asked for: `max(256, 4 x CPUs)`.
 ///
@@ -129,7 +136,8 @@ pub struct Settings {
     pub spin_count: Setting<u64>,
     /// `OMP_DYNAMIC`: when true, teams are trimmed to the CPUs the process may use.
     pub dynamic: Setting<bool>,
-    /// `OMP_MAX_ACTIVE_LEVELS`, capped at 1, the number of active levels supported.
+    /// `OMP_MAX_ACTIVE_LEVELS`: nested regions deeper than this run on a team of one (capped at
+    /// [`MAX_ACTIVE_LEVELS`]).
     pub max_active_levels: Setting<usize>,
     /// `OMP_THREAD_LIMIT`, capped at [`thread_cap`].
     pub thread_limit: Setting<usize>,
@@ -232,7 +240,7 @@ impl Settings {
                 parse_uint(v).map(drop)
             }),
             1,
-            |v| parse_uint(v).map_or(1, |n| n.min(1) as usize),
+            |v| parse_uint(v).map_or(1, |n| n.min(MAX_ACTIVE_LEVELS as u64) as usize),
         );
         let thread_limit = setting(
             read("OMP_THREAD_LIMIT", cap.to_string(), &|v| {
@@ -586,10 +594,7 @@ mod tests {
         assert_eq!(s.schedule.value, Schedule::Dynamic(16));
         assert_eq!(s.stack_size.value, Some(512 << 10));
         assert_eq!(s.spin_count.value, 0);
-        assert_eq!(
-            s.max_active_levels.value, 1,
-            "capped at the one level supported"
-        );
+        assert_eq!(s.max_active_levels.value, 4);
     }
 
     #[test]
@@ -671,7 +676,7 @@ mod tests {
         fn within_bounds(s: &Settings, cpus: usize) -> Result<(), TestCaseError> {
             prop_assert!(s.num_threads.value >= 1);
             prop_assert!((1..=cap_for(cpus)).contains(&s.thread_limit.value));
-            prop_assert!(s.max_active_levels.value <= 1);
+            prop_assert!(s.max_active_levels.value <= MAX_ACTIVE_LEVELS);
             prop_assert!(!matches!(s.stack_size.value, Some(b) if b < 16 << 10));
             prop_assert!(!matches!(s.schedule.value, Schedule::Runtime));
             if let Places::List(places) = &s.places.value {

@@ -1,33 +1,23 @@
-//! The global pool: created on first use from the environment, replaced after `fork()`.
+//! The global pool: created on first use from the environment.
 //!
 //! The settings are read from the environment once (warnings printed then, and the settings
 //! themselves when `OMP_DISPLAY_ENV` asks). The pool is created on the first loop (or the first
-//! call that needs it) with `OMP_NUM_THREADS` threads.
-//!
-//! ## fork
-//! A `pthread_atfork` child handler, registered when the pool is first created, runs in the child
-//! (which has only the forking thread) and forgets the parent's pool: its memory stays as it was,
-//! untouched, since its locks may have been held by threads that do not exist in the child. The
-//! child's first loop creates a fresh pool with the same team size and run-time schedule. The
-//! parent is unaffected. A cheap fork generation counter tells pools built with
-//! [`crate::Pool::builder`] that they are in a child (see [`crate::pool`]).
+//! call that needs it) with `OMP_NUM_THREADS` threads. After `fork()` the child keeps the same
+//! pool object, which starts fresh worker threads on first use (see [`crate::pool`]), with the
+//! parent's team size and schedule.
 
 use crate::annotate;
 use crate::env::{DisplayEnv, Settings};
 use crate::pool::{Registry, RegistryConfig, ThreadsError};
 use crate::schedule::Schedule;
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering::*};
-use std::sync::{Arc, Once, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering::*};
+use std::sync::{Arc, OnceLock};
 
 static SETTINGS: OnceLock<Settings> = OnceLock::new();
-/// The global registry (a leaked `Arc`), or null before first use and after a fork.
+/// The global registry (a leaked `Arc`), or null before first use.
 static GLOBAL: AtomicPtr<Registry> = AtomicPtr::new(std::ptr::null_mut());
-/// The registry the parent used, read by the child to carry its team size and schedule over.
-static BEFORE_FORK: AtomicPtr<Registry> = AtomicPtr::new(std::ptr::null_mut());
 /// A spin lock for creating the registry (reset by the fork handler, which a mutex cannot be).
 static CREATING: AtomicBool = AtomicBool::new(false);
-static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
-static ATFORK: Once = Once::new();
 
 /// The settings read from the environment at first use (warnings printed once, on stderr).
 ///
@@ -48,19 +38,10 @@ pub fn settings() -> &'static Settings {
     })
 }
 
-/// How many times this process's ancestry has forked since parfor was first used.
-pub(crate) fn fork_generation() -> u64 {
-    FORK_GENERATION.load(Relaxed)
-}
-
-extern "C" fn forget_pool_in_child() {
-    // The child has one thread, this one: plain stores cannot race.
-    let old = GLOBAL.swap(std::ptr::null_mut(), Relaxed);
-    if !old.is_null() {
-        BEFORE_FORK.store(old, Relaxed);
-    }
+/// Called in the child of a fork: a creation in progress in another thread of the parent will
+/// never finish here.
+pub(crate) fn after_fork_in_child() {
     CREATING.store(false, Relaxed);
-    FORK_GENERATION.fetch_add(1, Relaxed);
 }
 
 /// The global registry, created on first use.
@@ -75,6 +56,15 @@ pub(crate) fn registry() -> &'static Arc<Registry> {
     create()
 }
 
+/// Releases the creation lock when dropped, also if creating the pool panicked.
+struct Creating;
+
+impl Drop for Creating {
+    fn drop(&mut self) {
+        CREATING.store(false, Release);
+    }
+}
+
 #[cold]
 fn create() -> &'static Arc<Registry> {
     annotate::atomic(&CREATING);
@@ -84,24 +74,12 @@ fn create() -> &'static Arc<Registry> {
     {
         std::thread::yield_now();
     }
+    let _creating = Creating;
     let mut p = GLOBAL.load(Acquire);
     if p.is_null() {
-        ATFORK.call_once(|| {
-            // SAFETY: registering a handler that only touches atomics, with no prepare/parent hooks.
-            unsafe { libc::pthread_atfork(None, None, Some(forget_pool_in_child)) };
-        });
         let settings = settings();
         let registry = Registry::new(RegistryConfig::from_settings(settings), settings);
-        let inherited = BEFORE_FORK.load(Relaxed);
-        let mut team = registry.max_threads_requested();
-        if !inherited.is_null() {
-            // SAFETY: BEFORE_FORK holds a leaked registry from before the fork; only its atomics
-            // are read, never its locks.
-            let parent = unsafe { &*inherited.cast::<Arc<Registry>>() };
-            team = parent.max_threads_requested();
-            registry.set_runtime_schedule(parent.runtime_schedule());
-            registry.set_serial_threshold(parent.serial_threshold());
-        }
+        let team = registry.max_threads_requested();
         if let Err(e) = registry.set_num_threads(team) {
             eprintln!("parfor: warning: {e}");
         }
@@ -112,7 +90,6 @@ fn create() -> &'static Arc<Registry> {
         GLOBAL.store(p, Release);
     }
     annotate::happens_after(&GLOBAL);
-    CREATING.store(false, Release);
     // SAFETY: as in `registry`.
     unsafe { &*p.cast::<Arc<Registry>>() }
 }
@@ -173,4 +150,48 @@ pub fn set_serial_threshold(n: u64) {
 /// See [`set_serial_threshold`].
 pub fn serial_threshold() -> u64 {
     registry().serial_threshold()
+}
+
+/// Sets how many nested levels of regions may be active (more than one thread) on the global
+/// pool (OpenMP's `omp_set_max_active_levels`); deeper regions get a team of one. 0 makes every
+/// region serial. Capped at [`crate::MAX_ACTIVE_LEVELS`].
+///
+/// ```
+/// parfor::set_max_active_levels(2);
+/// assert_eq!(parfor::max_active_levels(), 2);
+/// parfor::set_max_active_levels(1);
+/// ```
+pub fn set_max_active_levels(n: usize) {
+    registry().set_max_active_levels(n)
+}
+
+/// See [`set_max_active_levels`].
+pub fn max_active_levels() -> usize {
+    registry().max_active_levels()
+}
+
+/// With `true`, teams of the global pool never exceed the CPUs the process may use (OpenMP's
+/// `omp_set_dynamic`).
+///
+/// ```
+/// parfor::set_dynamic(false);
+/// assert!(!parfor::dynamic());
+/// ```
+pub fn set_dynamic(on: bool) {
+    registry().set_dynamic(on)
+}
+
+/// See [`set_dynamic`].
+pub fn dynamic() -> bool {
+    registry().dynamic()
+}
+
+/// The most threads a team of the global pool can have (`OMP_THREAD_LIMIT`, capped by
+/// [`crate::thread_cap`]).
+///
+/// ```
+/// assert!(parfor::thread_limit() >= parfor::max_threads());
+/// ```
+pub fn thread_limit() -> usize {
+    registry().thread_limit()
 }

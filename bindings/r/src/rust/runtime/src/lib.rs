@@ -21,41 +21,57 @@
 //!
 //! ## How it is built (one concept a module)
 //! - [`mod@schedule`]: schedules as data, and the one chunk driver every loop uses;
-//! - `dispatch`: the protocol between a region's caller and the workers (model-checked with loom);
-//! - `region`: the job a worker is told to run, small enough to travel with the start signal;
-//! - `pool`: worker threads, created once; regions of a pool are serialised;
-//! - `team`: thread numbers, nesting, and the panic-safe share wrapper;
-//! - `global`: the global pool, created on first use, replaced after `fork()`;
-//! - `loops`, `prange`: the loop forms; `env`, `wait`, `affinity`: the OMP_* settings.
+//! - `worker`: worker threads and the hand-out of a job to one (model-checked with loom);
+//! - `pool`: a pool's settings, internal control variables and reservoir of workers;
+//! - `team`: a region's team (master, claimed workers, shared state), handles, level queries;
+//! - `join`, `barrier`: the end of a region, and the team barrier (both loom-checked);
+//! - `worksharing`: loops, single, sections, ordered and copyprivate inside a region;
+//! - `constructs`, `critical`: the closure forms of the constructs for Rust code;
+//! - `region`, `loops`, `prange`: the region and loop entry points;
+//! - `stop`, `cancel`, `abort`: stopping a region (panic, cancel), and the last resort;
+//! - `global`, `fork`: the global pool, and noticing `fork()`; `env`, `wait`, `affinity`: OMP_*.
 
 #![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs)]
 
+mod abort;
 mod affinity;
 mod annotate;
+mod barrier;
 mod cancel;
-mod dispatch;
+mod constructs;
+mod critical;
 mod env;
+mod fork;
 mod global;
 mod index;
+mod join;
 mod loops;
 mod partials;
 mod pool;
 mod prange;
 mod region;
 pub mod schedule;
+mod stop;
 mod sync;
 mod team;
 mod wait;
+mod worker;
+mod worksharing;
 
 pub use affinity::{Places, ProcBind};
 pub use cancel::{cancel, cancellable, AllocError, Cancelled};
+pub use constructs::Ordered;
+pub use critical::{critical, critical_named};
 pub use env::{
     thread_cap, DisplayEnv, Setting, Settings, Source, Warning, DEFAULT_SERIAL_THRESHOLD,
+    MAX_ACTIVE_LEVELS,
 };
 pub use global::{
-    max_threads, schedule, serial_threshold, set_num_threads, set_schedule, set_serial_threshold,
-    settings,
+    dynamic, max_active_levels, max_threads, schedule, serial_threshold, set_dynamic,
+    set_max_active_levels, set_num_threads, set_schedule, set_serial_threshold, settings,
+    thread_limit,
 };
 pub use index::Index;
 pub use loops::{
@@ -64,6 +80,10 @@ pub use loops::{
 };
 pub use pool::{Pool, PoolBuilder, ThreadsError};
 pub use prange::{prange, Prange, PrangeMap};
+pub use region::{parallel, region, Region};
 pub use schedule::{Plan, Schedule, ScheduleParseError};
-pub use team::{in_parallel, num_threads, thread_num};
+pub use team::{
+    active_level, ancestor_thread_num, in_parallel, level, num_threads, team_size, thread_num,
+    with_team, Team,
+};
 pub use wait::WaitPolicy;

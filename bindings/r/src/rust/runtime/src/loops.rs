@@ -6,30 +6,52 @@ use crate::index::{sub_range, Index};
 use crate::partials::Partials;
 use crate::pool::{Pool, Registry};
 use crate::schedule::Schedule;
+use crate::team::{run_loop, run_loop_share, run_region, Team, Work};
 use std::ops::Range;
+use std::sync::Arc;
 
-/// Runs `chunk(thread, lo, hi)` over offset chunks of a loop of `len` iterations on `registry`.
-fn chunks_in(
-    registry: &Registry,
+/// Runs `chunk(thread, lo, hi)` over offset chunks of a loop of `len` iterations on `registry`,
+/// as a region of up to `team` threads whose body is this one loop: the one driver of every loop
+/// form. A loop shorter than the serial threshold, or a team of one, runs every share of a team of
+/// `team` in turn on the caller (a region of one thread), so its chunks are the same.
+fn chunks_in<C: Fn(usize, u64, u64) + Sync>(
+    registry: &Arc<Registry>,
     team: usize,
     len: u64,
     schedule: Schedule,
-    chunk: &(dyn Fn(usize, u64, u64) + Sync),
+    chunk: &C,
 ) {
     if len == 0 {
         return;
     }
     let plan = schedule.resolve(registry.runtime_schedule());
-    registry.run_loop(team, len, plan, chunk);
+    let serial = team == 1 || len < registry.serial_threshold();
+    let mut master = |t: &Team| {
+        if serial {
+            for share in 0..team {
+                run_loop_share(t.state(), plan, len, (team, share), chunk);
+            }
+        } else {
+            run_loop_share(t.state(), plan, len, (t.num_threads(), 0), chunk);
+        }
+    };
+    let work = Work {
+        run: run_loop::<C>,
+        data: (chunk as *const C).cast(),
+        plan,
+        len,
+        master: &mut master,
+    };
+    run_region(registry, if serial { 1 } else { team }, work);
 }
 
 pub(crate) fn for_chunks_in<I: Index>(
-    registry: &Registry,
+    registry: &Arc<Registry>,
     range: Range<I>,
     schedule: Schedule,
     body: impl Fn(Range<I>) + Sync,
 ) {
-    let team = registry.team_for_region();
+    let team = registry.team_size(None);
     let len = I::len(&range);
     chunks_in(registry, team, len, schedule, &|_, lo, hi| {
         body(sub_range(&range, lo, hi))
@@ -37,13 +59,13 @@ pub(crate) fn for_chunks_in<I: Index>(
 }
 
 pub(crate) fn for_each_in<I: Index>(
-    registry: &Registry,
+    registry: &Arc<Registry>,
     range: Range<I>,
     schedule: Schedule,
     body: impl Fn(I) + Sync,
 ) {
     let start = range.start;
-    let team = registry.team_for_region();
+    let team = registry.team_size(None);
     chunks_in(registry, team, I::len(&range), schedule, &|_, lo, hi| {
         for off in lo..hi {
             body(start.offset(off));
@@ -52,14 +74,14 @@ pub(crate) fn for_each_in<I: Index>(
 }
 
 pub(crate) fn reduce_chunks_in<I: Index, T: Clone + Send + Sync>(
-    registry: &Registry,
+    registry: &Arc<Registry>,
     range: Range<I>,
     schedule: Schedule,
     identity: T,
     fold: impl Fn(T, Range<I>) -> T + Sync,
     combine: impl Fn(T, T) -> T + Sync,
 ) -> T {
-    let team = registry.team_for_region();
+    let team = registry.team_size(None);
     let partials = Partials::new(team);
     chunks_in(
         registry,
@@ -83,7 +105,7 @@ pub(crate) fn reduce_chunks_in<I: Index, T: Clone + Send + Sync>(
 }
 
 pub(crate) fn reduce_in<I: Index, T: Clone + Send + Sync>(
-    registry: &Registry,
+    registry: &Arc<Registry>,
     range: Range<I>,
     schedule: Schedule,
     identity: T,
@@ -99,7 +121,7 @@ pub(crate) fn reduce_in<I: Index, T: Clone + Send + Sync>(
 }
 
 pub(crate) fn collect_in<I: Index, T: Send>(
-    registry: &Registry,
+    registry: &Arc<Registry>,
     range: Range<I>,
     schedule: Schedule,
     map: impl Fn(I) -> T + Sync,
@@ -113,7 +135,7 @@ pub(crate) fn collect_in<I: Index, T: Send>(
         std::panic::resume_unwind(Box::new(crate::AllocError { bytes }));
     }
     let buffer = Output(out.as_mut_ptr());
-    let team = registry.team_for_region();
+    let team = registry.team_size(None);
     chunks_in(registry, team, len, schedule, &|_, lo, hi| {
         let buffer = &buffer;
         for off in lo..hi {
@@ -138,8 +160,17 @@ pub(crate) fn collect_in<I: Index, T: Send>(
 /// });
 /// assert_eq!(hits.into_inner(), 2500);
 /// ```
-pub fn parallel_for<I: Index>(range: Range<I>, schedule: Schedule, body: impl Fn(I) + Sync) {
-    for_each_in(crate::global::registry(), range, schedule, body)
+pub fn parallel_for<I: Index>(
+    range: impl IntoRange<I>,
+    schedule: Schedule,
+    body: impl Fn(I) + Sync,
+) {
+    for_each_in(
+        crate::global::registry(),
+        range.into_range(),
+        schedule,
+        body,
+    )
 }
 
 /// Like [`parallel_for`], but `body` gets whole chunks: disjoint sub-ranges covering `range`.
@@ -153,11 +184,16 @@ pub fn parallel_for<I: Index>(range: Range<I>, schedule: Schedule, body: impl Fn
 /// assert_eq!(covered.into_inner(), 1000);
 /// ```
 pub fn parallel_for_chunks<I: Index>(
-    range: Range<I>,
+    range: impl IntoRange<I>,
     schedule: Schedule,
     body: impl Fn(Range<I>) + Sync,
 ) {
-    for_chunks_in(crate::global::registry(), range, schedule, body)
+    for_chunks_in(
+        crate::global::registry(),
+        range.into_range(),
+        schedule,
+        body,
+    )
 }
 
 /// Reduces `map(i)` over `range` with `combine`, starting each thread from `identity`; thread
@@ -233,8 +269,10 @@ impl<I: Index> IntoRange<I> for std::ops::RangeInclusive<I> {
     /// # Panics
     /// When the end is the type's maximum, which a half-open range cannot reach.
     fn into_range(self) -> Range<I> {
+        // An exhausted inclusive range (iterated to its end) still holds its bounds.
+        let exhausted = self.is_empty();
         let (start, end) = self.into_inner();
-        if end < start {
+        if exhausted || end < start {
             return start..start;
         }
         let after = end.successor().expect(
@@ -251,13 +289,13 @@ struct Output<T>(*mut T);
 unsafe impl<T: Send> Sync for Output<T> {}
 
 pub(crate) fn for_slice_in<T: Send>(
-    registry: &Registry,
+    registry: &Arc<Registry>,
     data: &mut [T],
     schedule: Schedule,
     body: impl Fn(usize, &mut [T]) + Sync,
 ) {
     let buffer = Output(data.as_mut_ptr());
-    let team = registry.team_for_region();
+    let team = registry.team_size(None);
     chunks_in(registry, team, data.len() as u64, schedule, &|_, lo, hi| {
         let buffer = &buffer;
         // SAFETY: lo..hi lies within `data` (hi <= len) and chunks are disjoint, so this is the
@@ -299,11 +337,11 @@ impl Pool {
     /// ```
     pub fn parallel_for<I: Index>(
         &self,
-        range: Range<I>,
+        range: impl IntoRange<I>,
         schedule: Schedule,
         body: impl Fn(I) + Sync,
     ) {
-        for_each_in(&self.registry, range, schedule, body)
+        for_each_in(&self.registry, range.into_range(), schedule, body)
     }
 
     /// [`parallel_for_chunks`] on this pool.
@@ -314,11 +352,11 @@ impl Pool {
     /// ```
     pub fn parallel_for_chunks<I: Index>(
         &self,
-        range: Range<I>,
+        range: impl IntoRange<I>,
         schedule: Schedule,
         body: impl Fn(Range<I>) + Sync,
     ) {
-        for_chunks_in(&self.registry, range, schedule, body)
+        for_chunks_in(&self.registry, range.into_range(), schedule, body)
     }
 
     /// [`parallel_for_slice`] on this pool.

@@ -1,26 +1,27 @@
 //! Pools: persistent worker threads, created once and reused by every region.
 //!
-//! A [`Registry`] owns the workers and the [`Dispatch`] they wait on. A region asks for the pool's
-//! team size (its `nthreads` value, changed at run time by `set_num_threads`), capped by the
-//! thread limit and by the workers that exist. Workers are spawned when the pool is built and when
-//! the team size grows, never by a region. Regions of one pool are serialised: a second
-//! application thread that starts a loop while another runs one waits for it (its loop then gets
-//! the whole team), so team sizes, and with them the partials of static reductions, never depend
-//! on timing.
+//! A [`Registry`] holds a pool's settings, its internal control variables (team size, run-time
+//! schedule, dyn-var, max-active-levels) and its *reservoir*: every worker thread it has created
+//! and the team states masters use (see [`crate::team`]). Workers are created when the pool is
+//! built, when the team size grows, and when a region needs more than are free (another
+//! application thread's region holds them): each concurrent caller gets a team of its own, up to
+//! the thread limit. A worker is claimed by one master at a time (see [`crate::worker`]).
 //!
-//! After `fork()`, the child's copy of a pool has no worker threads. The global pool is replaced
-//! by a fresh one (see [`crate::global`]); a pool built with [`Pool::builder`] runs its regions on
-//! the calling thread in the child, with one warning.
+//! After `fork()`, the child's copy of a pool has no worker threads and its locks may be held by
+//! threads that do not exist. Every pool notices on first use in the child (the fork generation,
+//! see [`crate::fork`]) and starts a fresh reservoir, leaking the parent's; its settings carry
+//! over. Dropping a pool in the child joins only the threads it created there.
 
+use crate::abort::AbortOnUnwind;
 use crate::affinity::{self, Places, ProcBind};
-use crate::dispatch::{self, Dispatch, MAX_TEAM};
 use crate::env::Settings;
-use crate::region::{ChunkBody, LoopJob};
-use crate::schedule::{LoopState, Plan, Schedule};
-use crate::team::{self, PanicSlot};
+use crate::fork;
+use crate::schedule::Schedule;
+use crate::team::TeamState;
 use crate::wait::{Spin, WaitPolicy};
+use crate::worker::{Job, Worker};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::*};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering::*};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
@@ -70,10 +71,8 @@ pub(crate) struct RegistryConfig {
     pub proc_bind: ProcBind,
     pub places: Vec<Vec<usize>>,
     pub cpus: usize,
-    /// Largest team (thread limit), at most [`MAX_TEAM`].
+    /// Largest team, and most threads (workers + masters) the pool runs at once.
     pub thread_limit: usize,
-    pub dynamic: bool,
-    pub max_active_levels: usize,
 }
 
 impl RegistryConfig {
@@ -85,102 +84,215 @@ impl RegistryConfig {
             proc_bind: s.proc_bind.value,
             places: affinity::build_places(&s.places.value, &allowed),
             cpus: s.cpus,
-            thread_limit: s.thread_limit.value.min(MAX_TEAM),
-            dynamic: s.dynamic.value,
-            max_active_levels: s.max_active_levels.value,
+            thread_limit: s.thread_limit.value.clamp(1, crate::env::thread_cap()),
         }
     }
 }
 
-/// A pool's shared state. Workers hold an `Arc` of it.
-pub(crate) struct Registry {
-    dispatch: Dispatch<LoopJob>,
-    /// The running region's loop state and first panic (regions are serialised).
-    loop_state: LoopState,
-    panics: PanicSlot,
-    config: RegistryConfig,
-    /// Serialises regions of this pool.
-    region_lock: Mutex<()>,
+/// What a fork invalidates: the workers (their threads do not exist in the child) and the team
+/// states they may have been using. A registry replaces its reservoir on first use in a child.
+struct Reservoir {
+    generation: u64,
+    workers: Mutex<Vec<Arc<Worker>>>,
     handles: Mutex<Vec<JoinHandle<()>>>,
-    /// Workers created (team sizes up to `workers + 1` can run).
-    workers: AtomicUsize,
+    teams: Mutex<Vec<Arc<TeamState>>>,
+    warned_spawn: AtomicBool,
+}
+
+impl Reservoir {
+    fn new() -> Reservoir {
+        Reservoir {
+            generation: fork::generation(),
+            workers: Mutex::new(Vec::new()),
+            handles: Mutex::new(Vec::new()),
+            teams: Mutex::new(Vec::new()),
+            warned_spawn: AtomicBool::new(false),
+        }
+    }
+}
+
+/// A pool's shared state: its settings, its internal control variables, and its reservoir of
+/// worker threads. Workers hold an `Arc` of it.
+pub(crate) struct Registry {
+    /// Unique for the process's life: names this registry in threads' team caches.
+    id: u64,
+    config: RegistryConfig,
+    reservoir: AtomicPtr<Reservoir>,
     /// Team size of the next region (OpenMP's nthreads-var).
     num_threads: AtomicUsize,
     /// The run-time schedule (run-sched-var), encoded by [`encode_schedule`].
     schedule: AtomicU64,
     /// Loops shorter than this run on the caller alone.
     serial_threshold: AtomicU64,
-    /// The fork generation the workers were created in.
-    generation: u64,
-    warned_after_fork: AtomicBool,
+    /// dyn-var: teams never exceed the CPUs.
+    dynamic: AtomicBool,
+    /// max-active-levels-var.
+    max_active_levels: AtomicUsize,
 }
 
 impl Registry {
-    /// A registry with no workers yet; see [`Registry::grow`].
+    /// A registry with no workers yet; they are created by [`Registry::grow`] and by regions.
     pub(crate) fn new(config: RegistryConfig, settings: &Settings) -> Arc<Registry> {
-        let capacity = config.thread_limit.saturating_sub(1);
+        static IDS: AtomicU64 = AtomicU64::new(0);
+        fork::install_handler();
         let registry = Arc::new(Registry {
-            dispatch: Dispatch::new(capacity),
-            loop_state: LoopState::new(),
-            panics: PanicSlot::default(),
-            region_lock: Mutex::new(()),
-            handles: Mutex::new(Vec::new()),
-            workers: AtomicUsize::new(0),
-            num_threads: AtomicUsize::new(config.thread_limit.min(settings.num_threads.value)),
+            id: IDS.fetch_add(1, Relaxed),
+            reservoir: AtomicPtr::new(Box::into_raw(Box::new(Reservoir::new()))),
+            num_threads: AtomicUsize::new(settings.num_threads.value.max(1)),
             schedule: AtomicU64::new(encode_schedule(settings.schedule.value)),
             serial_threshold: AtomicU64::new(settings.serial_threshold.value),
-            generation: crate::global::fork_generation(),
-            warned_after_fork: AtomicBool::new(false),
+            dynamic: AtomicBool::new(settings.dynamic.value),
+            max_active_levels: AtomicUsize::new(settings.max_active_levels.value),
             config,
         });
-        registry.dispatch.announce_atomics();
-        registry.loop_state.announce();
-        crate::annotate::atomic(&registry.workers);
         crate::annotate::atomic(&registry.num_threads);
         crate::annotate::atomic(&registry.schedule);
         crate::annotate::atomic(&registry.serial_threshold);
+        crate::annotate::atomic(&registry.dynamic);
+        crate::annotate::atomic(&registry.max_active_levels);
         registry
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The reservoir of this process: after a fork, the child's first call replaces the parent's
+    /// (which is leaked: its threads do not exist here, and its locks may be held forever).
+    fn reservoir(&self) -> &Reservoir {
+        let p = self.reservoir.load(Acquire);
+        // SAFETY: reservoirs are freed only when the registry is dropped.
+        let r = unsafe { &*p };
+        if r.generation == fork::generation() {
+            return r;
+        }
+        self.replace_reservoir(p)
+    }
+
+    #[cold]
+    fn replace_reservoir(&self, old: *mut Reservoir) -> &Reservoir {
+        let new = Box::into_raw(Box::new(Reservoir::new()));
+        match self.reservoir.compare_exchange(old, new, AcqRel, Acquire) {
+            // SAFETY: just stored; freed only with the registry.
+            Ok(_) => unsafe { &*new },
+            Err(current) => {
+                // SAFETY: `new` was never shared.
+                drop(unsafe { Box::from_raw(new) });
+                // SAFETY: as in `reservoir`.
+                unsafe { &*current }
+            }
+        }
+    }
+
+    /// A team state nobody uses, for a master thread's cache.
+    pub(crate) fn team_state(&self) -> Arc<TeamState> {
+        let mut teams = lock(&self.reservoir().teams);
+        // Only the reservoir holds a free state; clones are made under this lock only.
+        if let Some(free) = teams.iter().find(|t| Arc::strong_count(t) == 1) {
+            return Arc::clone(free);
+        }
+        let state = Arc::new(TeamState::new(self.config.thread_limit));
+        state.announce();
+        teams.push(Arc::clone(&state));
+        state
+    }
+
+    /// Claims up to `want` workers for a master: first those in `workers` (the ones that served
+    /// it last time), then free ones, then new threads while the pool has fewer than the thread
+    /// limit allows. `workers` ends up holding exactly the claimed ones.
+    pub(crate) fn claim_workers(self: &Arc<Self>, workers: &mut Vec<Arc<Worker>>, want: usize) {
+        let mut kept = 0;
+        workers.retain(|w| {
+            let keep = kept < want && w.try_claim();
+            kept += usize::from(keep);
+            keep
+        });
+        if workers.len() < want {
+            self.claim_more(workers, want);
+        }
+    }
+
+    #[cold]
+    fn claim_more(self: &Arc<Self>, workers: &mut Vec<Arc<Worker>>, want: usize) {
+        let reservoir = self.reservoir();
+        let mut all = lock(&reservoir.workers);
+        for w in all.iter() {
+            if workers.len() == want {
+                return;
+            }
+            if w.try_claim() {
+                workers.push(Arc::clone(w));
+            }
+        }
+        while workers.len() < want && all.len() + 1 < self.config.thread_limit {
+            match self.spawn(all.len() + 1, reservoir) {
+                Ok(w) => {
+                    all.push(Arc::clone(&w));
+                    workers.push(w);
+                }
+                Err(e) => {
+                    if !reservoir.warned_spawn.swap(true, Relaxed) {
+                        eprintln!("parfor: warning: {e}; the team is smaller");
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Starts worker thread `index`, claimed by the caller.
+    fn spawn(
+        self: &Arc<Self>,
+        index: usize,
+        reservoir: &Reservoir,
+    ) -> std::io::Result<Arc<Worker>> {
+        let worker = Arc::new(Worker::new_claimed(index));
+        worker.announce();
+        let mut builder = std::thread::Builder::new().name(format!("parfor-{index}"));
+        if let Some(bytes) = self.config.stack_size {
+            builder = builder.stack_size(bytes);
+        }
+        let (registry, w) = (Arc::clone(self), Arc::clone(&worker));
+        let handle = builder.spawn(move || registry.worker_main(&w))?;
+        lock(&reservoir.handles).push(handle);
+        Ok(worker)
     }
 
     /// Creates workers until a team of `team` threads can run (capped at the thread limit).
     /// On a spawn failure the workers created so far stay, and the error says how many.
     pub(crate) fn grow(self: &Arc<Self>, team: usize) -> Result<(), ThreadsError> {
         let team = team.min(self.config.thread_limit);
-        let mut handles = self.handles.lock().unwrap_or_else(|e| e.into_inner());
-        while handles.len() + 1 < team {
-            let worker = handles.len() + 1;
-            // Read before the new worker is counted: any region that counts it publishes a later
-            // sequence number (see `dispatch::worker_loop`).
-            let seen = self.dispatch.current_sequence();
-            let registry = Arc::clone(self);
-            let mut builder = std::thread::Builder::new().name(format!("parfor-{worker}"));
-            if let Some(bytes) = self.config.stack_size {
-                builder = builder.stack_size(bytes);
-            }
-            match builder.spawn(move || registry.worker_main(worker, seen)) {
-                Ok(handle) => {
-                    handles.push(handle);
-                    self.workers.store(worker, Release);
+        let reservoir = self.reservoir();
+        let mut all = lock(&reservoir.workers);
+        while all.len() + 1 < team {
+            match self.spawn(all.len() + 1, reservoir) {
+                Ok(w) => {
+                    w.unclaim();
+                    all.push(w);
                 }
                 Err(error) => {
+                    // Reported here; regions that find no thread later stay quiet.
+                    reservoir.warned_spawn.store(true, Relaxed);
                     return Err(ThreadsError::Spawn {
                         requested: team,
-                        available: worker,
+                        available: all.len() + 1,
                         error,
-                    })
+                    });
                 }
             }
         }
         Ok(())
     }
 
-    fn worker_main(&self, worker: usize, seen: u64) {
-        self.bind_current_thread_as(worker);
-        let run = |job: LoopJob, thread, team| {
-            // SAFETY: the caller keeps the job's chunk body alive until the team has finished.
-            unsafe { job.run_share(thread, team, &self.loop_state, &self.panics) }
+    fn worker_main(&self, worker: &Worker) {
+        self.bind_current_thread_as(worker.index);
+        let guard = AbortOnUnwind("a parfor worker thread unwound");
+        let finished = |job: &Job, worker: &Worker| {
+            // SAFETY: jobs handed out by `team::run_region` point to a live team state.
+            unsafe { crate::team::worker_finished(job, worker) }
         };
-        dispatch::worker_loop(&self.dispatch, worker, seen, || self.spin(), run);
+        crate::worker::worker_loop(worker, || self.spin_for_team(self.max_threads()), finished);
+        std::mem::forget(guard);
     }
 
     /// Binds the calling thread to the place of thread `thread` when `OMP_PROC_BIND` asks for
@@ -193,21 +305,24 @@ impl Registry {
         }
     }
 
-    fn spin(&self) -> Spin {
-        Spin::for_team(
-            self.config.spin_count,
-            self.num_threads.load(Relaxed),
-            self.config.cpus,
-        )
+    /// How long a thread of a team of `team` spins before it sleeps.
+    pub(crate) fn spin_for_team(&self, team: usize) -> Spin {
+        Spin::for_team(self.config.spin_count, team, self.config.cpus)
     }
 
-    /// Team size for a region started now on this thread: 1 when nested in another region.
-    pub(crate) fn team_for_region(&self) -> usize {
-        if team::in_parallel() {
-            1
-        } else {
-            self.max_threads()
+    /// The size of a region started now on this thread, asking for `requested` threads (the
+    /// nthreads-var when `None`): 1 when nested deeper than max-active-levels, capped by the
+    /// thread limit and, with dyn-var, by the CPUs.
+    pub(crate) fn team_size(&self, requested: Option<usize>) -> usize {
+        if crate::team::active_level() >= self.max_active_levels() {
+            return 1;
         }
+        let asked = requested.unwrap_or_else(|| self.num_threads.load(Relaxed));
+        let mut team = asked.clamp(1, self.config.thread_limit);
+        if self.dynamic.load(Relaxed) {
+            team = team.min(self.config.cpus.max(1));
+        }
+        team
     }
 
     /// The team size asked for (nthreads-var), before limits.
@@ -215,16 +330,16 @@ impl Registry {
         self.num_threads.load(Relaxed)
     }
 
-    /// Team size of the next region.
+    /// Team size of the next region started outside any region.
     pub(crate) fn max_threads(&self) -> usize {
-        if self.config.max_active_levels == 0 {
+        if self.max_active_levels() == 0 {
             return 1;
         }
         let mut team = self.num_threads.load(Relaxed).min(self.config.thread_limit);
-        if self.config.dynamic {
+        if self.dynamic.load(Relaxed) {
             team = team.min(self.config.cpus.max(1));
         }
-        team.min(self.workers.load(Acquire) + 1)
+        team
     }
 
     /// Sets the team size of later regions, creating workers if needed.
@@ -235,6 +350,27 @@ impl Registry {
         let n = n.min(self.config.thread_limit);
         self.num_threads.store(n, Relaxed);
         self.grow(n)
+    }
+
+    pub(crate) fn thread_limit(&self) -> usize {
+        self.config.thread_limit
+    }
+
+    pub(crate) fn max_active_levels(&self) -> usize {
+        self.max_active_levels.load(Relaxed)
+    }
+
+    pub(crate) fn set_max_active_levels(&self, n: usize) {
+        self.max_active_levels
+            .store(n.min(crate::env::MAX_ACTIVE_LEVELS), Relaxed);
+    }
+
+    pub(crate) fn dynamic(&self) -> bool {
+        self.dynamic.load(Relaxed)
+    }
+
+    pub(crate) fn set_dynamic(&self, on: bool) {
+        self.dynamic.store(on, Relaxed);
     }
 
     pub(crate) fn runtime_schedule(&self) -> Schedule {
@@ -253,63 +389,59 @@ impl Registry {
         self.serial_threshold.store(n, Relaxed);
     }
 
-    /// Runs a loop as a region: `chunk(thread, lo, hi)` over the chunks `plan` deals for
-    /// `0..len` to a team of `team`, the caller as thread 0. Returns when all are done; a panic in
-    /// any chunk stops the loop and resumes on the caller. A loop of fewer than the serial
-    /// threshold's iterations, a nested loop, or a team of one runs every share on the caller in
-    /// turn, with the same team size and so the same partition.
-    ///
-    /// `team` comes from [`Registry::team_for_region`], read by the caller so that it can size
-    /// per-thread storage.
-    pub(crate) fn run_loop(&self, team: usize, len: u64, plan: Plan, chunk: &ChunkBody<'_>) {
-        let forked = self.generation != crate::global::fork_generation();
-        if forked && !self.warned_after_fork.swap(true, Relaxed) {
-            eprintln!("parfor: warning: this pool was built before fork(); in the child process its loops run on the calling thread");
-        }
-        // SAFETY: `chunk` is borrowed for this whole call, and every use of the job below ends
-        // before the call returns (the caller waits for the team).
-        let job = unsafe { LoopJob::new(plan, len, chunk) };
-        if team == 1 || forked || len < self.serial_threshold() {
-            let (state, panics) = (LoopState::new(), PanicSlot::default());
-            for t in 0..team {
-                // SAFETY: `chunk` is alive for this whole call.
-                unsafe { job.run_share(t, team, &state, &panics) };
-            }
-            panics.resume();
-            if state.was_cancelled() {
-                crate::cancel::unwind_cancelled();
-            }
-        } else {
-            let serial = self.region_lock.lock().unwrap_or_else(|e| e.into_inner());
-            // No thread uses the state: the previous region's team has finished.
-            self.loop_state.reset();
-            // SAFETY: the region lock makes this the only caller, and `chunk` stays alive until
-            // `wait_for_team` below has seen every worker finish.
-            unsafe { self.dispatch.start(team, job) };
-            // SAFETY: `chunk` is alive for this whole call.
-            unsafe { job.run_share(0, team, &self.loop_state, &self.panics) };
-            self.dispatch.wait_for_team(self.spin());
-            let panic = self.panics.take();
-            let cancelled = self.loop_state.was_cancelled();
-            drop(serial);
-            if let Some(payload) = panic {
-                std::panic::resume_unwind(payload);
-            }
-            if cancelled {
-                crate::cancel::unwind_cancelled();
-            }
-        }
-    }
-
-    /// Stops and joins every worker. No region may run on this registry afterwards.
+    /// Stops and joins every worker of this process's reservoir. No region may run afterwards.
     fn shutdown(&self) {
-        let _serial = self.region_lock.lock().unwrap_or_else(|e| e.into_inner());
-        self.dispatch.shutdown();
-        let handles = std::mem::take(&mut *self.handles.lock().unwrap_or_else(|e| e.into_inner()));
-        for h in handles {
-            // A worker never unwinds (shares catch panics), so join only fails if it was killed.
+        let reservoir = self.reservoir();
+        let workers = std::mem::take(&mut *lock(&reservoir.workers));
+        for w in &workers {
+            w.exit();
+        }
+        for h in std::mem::take(&mut *lock(&reservoir.handles)) {
+            // A worker never unwinds (it aborts instead), so join only fails if it was killed.
             let _ = h.join();
         }
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        // SAFETY: the last reference is gone, so no thread uses the reservoir; reservoirs of
+        // before a fork were leaked on purpose and are not this one.
+        drop(unsafe { Box::from_raw(self.reservoir.load(Acquire)) });
+    }
+}
+
+/// Locks a mutex of the runtime's own; a panic never happens while one is held, but a poisoned
+/// lock is used as it is rather than turned into a second panic. Race detectors are told of the
+/// hand-over (they cannot see std's futex-based mutex).
+fn lock<T>(m: &Mutex<T>) -> Locked<'_, T> {
+    let guard = m.lock().unwrap_or_else(|e| e.into_inner());
+    crate::annotate::happens_after(m);
+    Locked { guard, mutex: m }
+}
+
+/// A held lock of [`lock`].
+struct Locked<'a, T> {
+    guard: std::sync::MutexGuard<'a, T>,
+    mutex: &'a Mutex<T>,
+}
+
+impl<T> std::ops::Deref for Locked<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> std::ops::DerefMut for Locked<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
+}
+
+impl<T> Drop for Locked<'_, T> {
+    fn drop(&mut self) {
+        crate::annotate::happens_before(self.mutex);
     }
 }
 
@@ -392,9 +524,7 @@ impl Pool {
 
 impl Drop for Pool {
     fn drop(&mut self) {
-        if self.registry.generation == crate::global::fork_generation() {
-            self.registry.shutdown();
-        }
+        self.registry.shutdown();
     }
 }
 
@@ -486,9 +616,8 @@ impl PoolBuilder {
         if threads == 0 {
             return Err(ThreadsError::Zero);
         }
-        settings.num_threads.value = threads;
-        let mut config = RegistryConfig::from_settings(&settings);
-        config.thread_limit = config.thread_limit.max(threads.min(MAX_TEAM));
+        let config = RegistryConfig::from_settings(&settings);
+        settings.num_threads.value = threads.min(config.thread_limit);
         let registry = Registry::new(config, &settings);
         let pool = Pool { registry };
         pool.registry.grow(threads)?;

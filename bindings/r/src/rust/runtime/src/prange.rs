@@ -11,6 +11,7 @@ use crate::loops::{collect_in, for_chunks_in, for_each_in, reduce_in, IntoRange}
 use crate::pool::{Pool, Registry};
 use crate::schedule::Schedule;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A parallel loop over a range, waiting for `.for_each`, `.map(..).collect()` or `.reduce`.
 #[must_use = "a prange does nothing until for_each, map(..).collect() or reduce is called"]
@@ -60,7 +61,7 @@ impl<'p, I: Index> Prange<'p, I> {
         self
     }
 
-    fn registry(&self) -> &'p Registry {
+    fn registry(&self) -> &'p Arc<Registry> {
         match self.pool {
             Some(pool) => &pool.registry,
             None => crate::global::registry(),

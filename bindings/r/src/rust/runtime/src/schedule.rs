@@ -8,10 +8,10 @@
 //! All arithmetic is on offsets `0..len` in `u64` (see [`crate::index`]), so a loop over
 //! `i64::MIN..i64::MAX` is cut up as safely as one over `0..10`.
 
-use crate::sync::Padded;
+use crate::stop::Stop;
+use crate::sync::{AtomicU64, Ordering};
 use std::fmt;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// How the iterations of a loop are divided among the threads of a team (OpenMP's `schedule`).
 ///
@@ -181,151 +181,97 @@ impl FromStr for Schedule {
     }
 }
 
-/// State shared by the threads of one loop: the next chunk for `Dynamic` / `Guided`, and the flags
-/// that stop everyone from taking new chunks once a body has panicked or [`crate::cancel`] was
-/// called. The counter on its own cache line: it moves between cores at every chunk, while the
-/// flags, read before every chunk, are written only when a loop stops, so they stay in every
-/// core's cache.
-pub(crate) struct LoopState {
-    next: Padded<AtomicU64>,
-    stop: Padded<StopFlags>,
-}
-
-#[derive(Default)]
-struct StopFlags {
-    /// Set when a body panicked or the loop was cancelled: take no further chunk.
-    stopped: AtomicBool,
-    /// Set when the stop came from [`crate::cancel`].
-    cancelled: AtomicBool,
-    /// The cancel epoch when the loop started.
-    epoch: AtomicU64,
-}
-
-impl LoopState {
-    /// State for a loop starting now.
-    pub(crate) fn new() -> LoopState {
-        let state = LoopState {
-            next: Padded::default(),
-            stop: Padded::default(),
-        };
-        state
-            .stop
-            .epoch
-            .store(crate::cancel::epoch(), Ordering::Relaxed);
-        state
-    }
-
-    /// Tells race detectors that the state is only accessed atomically.
-    pub(crate) fn announce(&self) {
-        crate::annotate::atomic(self);
-    }
-
-    /// Makes the state ready for a new loop: chunk counter at 0, not stopped, the current cancel
-    /// epoch. Only while no thread uses it. Writes only what differs, so that lines other cores
-    /// hold stay shared.
-    pub(crate) fn reset(&self) {
-        if self.next.load(Ordering::Relaxed) != 0 {
-            self.next.store(0, Ordering::Relaxed);
-        }
-        if self.stop.stopped.load(Ordering::Relaxed) {
-            self.stop.stopped.store(false, Ordering::Relaxed);
-            self.stop.cancelled.store(false, Ordering::Relaxed);
-        }
-        let epoch = crate::cancel::epoch();
-        if self.stop.epoch.load(Ordering::Relaxed) != epoch {
-            self.stop.epoch.store(epoch, Ordering::Relaxed);
-        }
-    }
-
-    /// Asks every thread of the loop to take no further chunk.
-    pub(crate) fn stop(&self) {
-        self.stop.stopped.store(true, Ordering::Relaxed);
-    }
-
-    /// Whether [`crate::cancel`] stopped the loop (read after the team has finished).
-    pub(crate) fn was_cancelled(&self) -> bool {
-        self.stop.cancelled.load(Ordering::Relaxed)
-    }
-
-    #[inline]
-    fn is_stopped(&self) -> bool {
-        if self.stop.stopped.load(Ordering::Relaxed) {
-            return true;
-        }
-        if crate::cancel::epoch() != self.stop.epoch.load(Ordering::Relaxed) {
-            self.stop.cancelled.store(true, Ordering::Relaxed);
-            self.stop.stopped.store(true, Ordering::Relaxed);
-            return true;
-        }
-        false
-    }
-}
-
-/// Runs `chunk(lo, hi)` for every chunk of offsets `lo..hi` that `plan` gives thread `thread` of a
-/// team of `team` over a loop of `len` iterations. Over all threads of the team, the chunks cover
-/// `0..len` exactly once; each thread sees its chunks in increasing order.
-pub(crate) fn for_each_chunk(
+/// Where one thread stands in one worksharing loop: the plan, the loop's length, the team, and
+/// how far this thread got. [`ChunkCursor::next`] deals the thread's next chunk; over all threads
+/// of the team the chunks cover `0..len` exactly once, and each thread sees its chunks in
+/// increasing order. `Dynamic` and `Guided` take chunks from a counter shared by the team.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ChunkCursor {
     plan: Plan,
     len: u64,
-    team: usize,
-    thread: usize,
-    state: &LoopState,
-    mut chunk: impl FnMut(u64, u64),
-) {
-    let (team, thread) = (team as u64, thread as u64);
-    match plan {
-        Plan::Blocks => {
-            let (base, extra) = (len / team, len % team);
-            let lo = thread * base + thread.min(extra);
-            let hi = lo + base + u64::from(thread < extra);
-            if lo < hi && !state.is_stopped() {
-                chunk(lo, hi);
-            }
+    team: u64,
+    thread: u64,
+    /// Chunks of this thread dealt so far (static plans), or a guess of the shared counter
+    /// (guided).
+    step: u64,
+}
+
+impl ChunkCursor {
+    /// Thread `thread`'s cursor over a loop of `len` iterations dealt by `plan` to a team of `team`.
+    pub(crate) fn new(plan: Plan, len: u64, team: usize, thread: usize) -> ChunkCursor {
+        ChunkCursor {
+            plan,
+            len,
+            team: team as u64,
+            thread: thread as u64,
+            step: 0,
         }
-        Plan::RoundRobin { chunk: size } => {
-            let mut k = thread;
-            while let Some((lo, hi)) = nth_chunk(k, size, len) {
-                if state.is_stopped() {
-                    return;
+    }
+
+    /// The next chunk `lo..hi` of offsets for this thread, or `None` when it has none left or
+    /// `stop` says the region stops. `next` is the team's shared counter for this loop (0 at
+    /// the start; untouched by static plans).
+    #[inline]
+    pub(crate) fn next(&mut self, next: &AtomicU64, stop: &Stop) -> Option<(u64, u64)> {
+        if stop.is_stopped() {
+            return None;
+        }
+        let (len, team) = (self.len, self.team);
+        match self.plan {
+            Plan::Blocks => {
+                if self.step > 0 {
+                    return None;
                 }
-                chunk(lo, hi);
-                k += team;
+                self.step = 1;
+                let (base, extra) = (len / team, len % team);
+                let lo = self.thread * base + self.thread.min(extra);
+                let hi = lo + base + u64::from(self.thread < extra);
+                (lo < hi).then_some((lo, hi))
             }
-        }
-        Plan::Dynamic { chunk: size } => loop {
-            if state.is_stopped() {
-                return;
+            Plan::RoundRobin { chunk } => {
+                let k = u128::from(self.thread) + u128::from(self.step) * u128::from(team);
+                self.step += 1;
+                u64::try_from(k).ok().and_then(|k| nth_chunk(k, chunk, len))
             }
             // The counter counts chunks and each thread overshoots the last chunk by at most
             // one, so it could wrap only after 2^64 - team chunks had run: centuries of work.
-            let k = state.next.fetch_add(1, Ordering::Relaxed);
-            match nth_chunk(k, size, len) {
-                Some((lo, hi)) => chunk(lo, hi),
-                None => return,
-            }
-        },
-        Plan::Guided { chunk: min } => {
-            let mut lo = state.next.load(Ordering::Relaxed);
-            loop {
-                if lo >= len || state.is_stopped() {
-                    return;
-                }
-                let left = len - lo;
-                let size = left.div_ceil(2 * team).max(min).min(left);
-                match state.next.compare_exchange_weak(
-                    lo,
-                    lo + size,
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                ) {
-                    Ok(_) => {
-                        chunk(lo, lo + size);
-                        lo = state.next.load(Ordering::Relaxed);
+            Plan::Dynamic { chunk } => nth_chunk(next.fetch_add(1, Ordering::Relaxed), chunk, len),
+            Plan::Guided { chunk: min } => {
+                let mut lo = next.load(Ordering::Relaxed);
+                loop {
+                    if lo >= len {
+                        return None;
                     }
-                    Err(now) => lo = now,
+                    let left = len - lo;
+                    let size = left.div_ceil(2 * team).max(min).min(left);
+                    match next.compare_exchange_weak(
+                        lo,
+                        lo + size,
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    ) {
+                        Ok(_) => return Some((lo, lo + size)),
+                        Err(now) => lo = now,
+                    }
                 }
             }
         }
+    }
+}
+
+/// Runs `chunk(lo, hi)` for every chunk that `plan` gives thread `thread` of a team of `team`
+/// over a loop of `len` iterations (see [`ChunkCursor`]); the one chunk driver of every loop.
+#[inline]
+pub(crate) fn for_each_chunk(
+    plan: Plan,
+    len: u64,
+    (team, thread): (usize, usize),
+    (next, stop): (&AtomicU64, &Stop),
+    mut chunk: impl FnMut(u64, u64),
+) {
+    let mut cursor = ChunkCursor::new(plan, len, team, thread);
+    while let Some((lo, hi)) = cursor.next(next, stop) {
+        chunk(lo, hi);
     }
 }
 
@@ -345,11 +291,11 @@ mod tests {
 
     /// Every (plan, len, team) covers 0..len exactly once when its threads run one after another.
     fn coverage(plan: Plan, len: u64, team: usize) -> Vec<u32> {
-        let state = LoopState::new();
+        let (next, stop) = (AtomicU64::new(0), Stop::new());
         let mut hits = vec![0u32; len as usize];
         for t in 0..team {
             let mut last_hi = 0;
-            for_each_chunk(plan, len, team, t, &state, |lo, hi| {
+            for_each_chunk(plan, len, (team, t), (&next, &stop), |lo, hi| {
                 assert!(
                     lo < hi && hi <= len,
                     "{plan} {len} {team}: chunk {lo}..{hi}"
@@ -404,10 +350,10 @@ mod tests {
             Plan::Dynamic { chunk: 1 << 62 },
             Plan::Guided { chunk: 1 << 62 },
         ] {
-            let state = LoopState::new();
+            let (next, stop) = (AtomicU64::new(0), Stop::new());
             let mut total: u128 = 0;
             for t in 0..3 {
-                for_each_chunk(plan, u64::MAX, 3, t, &state, |lo, hi| {
+                for_each_chunk(plan, u64::MAX, (3, t), (&next, &stop), |lo, hi| {
                     total += u128::from(hi - lo)
                 });
             }
@@ -417,26 +363,32 @@ mod tests {
 
     #[test]
     fn guided_chunks_shrink_but_not_below_the_minimum() {
-        let state = LoopState::new();
+        let (next, stop) = (AtomicU64::new(0), Stop::new());
         let mut sizes = vec![];
-        for_each_chunk(Plan::Guided { chunk: 4 }, 1000, 2, 0, &state, |lo, hi| {
-            sizes.push(hi - lo)
-        });
+        for_each_chunk(
+            Plan::Guided { chunk: 4 },
+            1000,
+            (2, 0),
+            (&next, &stop),
+            |lo, hi| sizes.push(hi - lo),
+        );
         assert_eq!(sizes[0], 250);
         assert!(sizes.windows(2).all(|w| w[0] >= w[1]));
         assert!(sizes[..sizes.len() - 1].iter().all(|&s| s >= 4));
     }
 
     #[test]
-    fn cancelled_loops_take_no_chunk() {
-        let state = LoopState::new();
-        state.stop();
+    fn stopped_loops_take_no_chunk() {
+        let (next, stop) = (AtomicU64::new(0), Stop::new());
+        stop.stop();
         for plan in [
             Plan::Blocks,
             Plan::Dynamic { chunk: 1 },
             Plan::Guided { chunk: 1 },
         ] {
-            for_each_chunk(plan, 10, 1, 0, &state, |_, _| panic!("ran a chunk"));
+            for_each_chunk(plan, 10, (1, 0), (&next, &stop), |_, _| {
+                panic!("ran a chunk")
+            });
         }
     }
 

@@ -24,6 +24,15 @@ pub(crate) fn spin_loop() {
     std::hint::spin_loop();
 }
 
+/// A short sleep for a thread that has waited long (an ordered turn, a busy worksharing slot).
+#[inline]
+pub(crate) fn nap() {
+    #[cfg(loom)]
+    loom::thread::yield_now();
+    #[cfg(not(loom))]
+    std::thread::sleep(std::time::Duration::from_micros(50));
+}
+
 /// Gives the CPU to another runnable thread.
 #[inline]
 pub(crate) fn yield_now() {

@@ -1,0 +1,363 @@
+//! Worksharing constructs inside a region: loops, `single`, `sections`, `ordered`, copyprivate.
+//!
+//! Every thread of a team meets the same worksharing constructs in the same order, so each
+//! thread numbers them itself (`Team::ws_next`), and construct `i` uses slot `i % RING` of the
+//! team's ring. A slot holds construct `i`'s shared state (the chunk counter, the ordered turn,
+//! the copyprivate value) and its `seq`, the index of the construct it is ready for.
+//!
+//! ## Protocol
+//! - *Enter* construct `i`: wait until slot `i % RING` has `seq == i`. A thread that ran ahead
+//!   through `RING` nowait constructs waits here for the slowest to leave the slot's previous
+//!   construct; that thread depends on no one, so the wait ends.
+//! - *Leave*: count out. The last thread of the team to leave resets the slot's state and then
+//!   publishes `seq = i + RING` (release): the next construct to use the slot starts from a clean
+//!   state, and no thread can enter it before the reset is visible.
+//! - Consecutive `nowait` constructs use different slots and so can be in flight at once.
+//!
+//! Loops deal chunks with [`ChunkCursor`] from the slot's counter. In an *ordered* loop the
+//! ordered turn passes chunk by chunk: a thread may run the ordered part of its chunk `lo..hi` once
+//! the slot's `ordered_next` is `lo`, and moves it to `hi` when it leaves the chunk (waiting for
+//! its turn first, so that an iteration with no ordered part does not let later ones overtake).
+
+use crate::annotate;
+use crate::schedule::{ChunkCursor, Schedule};
+use crate::stop::Stop;
+use crate::sync::{AtomicU64, AtomicUsize, Ordering::*, Padded};
+use crate::team::Team;
+
+/// Constructs that can be in flight at once (a thread may run this far ahead through nowaits).
+pub(crate) const RING: usize = 8;
+
+struct SlotLine {
+    /// The construct this slot is ready for.
+    seq: AtomicU64,
+    /// Threads that left the construct.
+    left: AtomicUsize,
+    /// Ordered loops: the first offset whose ordered part may not run yet.
+    ordered_next: AtomicU64,
+    /// `single` with copyprivate: the winner's value.
+    copy: AtomicUsize,
+}
+
+struct Slot {
+    line: Padded<SlotLine>,
+    /// Loops: the shared chunk counter; `single`: how many threads entered.
+    next: Padded<AtomicU64>,
+}
+
+/// A team's ring of worksharing slots.
+pub(crate) struct Worksharing {
+    slots: [Slot; RING],
+    /// The index of the first construct of the next region (every thread starts from it).
+    base: AtomicU64,
+}
+
+/// A thread's place in the worksharing loop it runs.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LoopCursor {
+    index: u64,
+    chunks: ChunkCursor,
+    ordered: bool,
+    /// The chunk the thread runs now.
+    current: Option<(u64, u64)>,
+}
+
+impl Worksharing {
+    pub(crate) fn new() -> Worksharing {
+        Worksharing {
+            slots: std::array::from_fn(|j| Slot {
+                line: Padded(SlotLine {
+                    seq: AtomicU64::new(j as u64),
+                    left: AtomicUsize::new(0),
+                    ordered_next: AtomicU64::new(0),
+                    copy: AtomicUsize::new(0),
+                }),
+                next: Padded(AtomicU64::new(0)),
+            }),
+            base: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn announce(&self) {
+        for s in &self.slots {
+            annotate::atomic(&*s.line);
+            annotate::atomic(&*s.next);
+        }
+    }
+
+    /// The index every thread of the next region starts from.
+    pub(crate) fn base(&self) -> u64 {
+        self.base.load(Relaxed)
+    }
+
+    /// Records where the region ended (every thread met the same constructs); master only,
+    /// after the team finished.
+    pub(crate) fn set_base(&self, base: u64) {
+        if self.base.load(Relaxed) != base {
+            self.base.store(base, Relaxed);
+        }
+    }
+
+    /// Starts afresh after a stopped region; only while no thread of the team runs.
+    pub(crate) fn reset(&self) {
+        for (j, s) in self.slots.iter().enumerate() {
+            s.line.seq.store(j as u64, Relaxed);
+            s.line.left.store(0, Relaxed);
+            s.line.ordered_next.store(0, Relaxed);
+            s.line.copy.store(0, Relaxed);
+            s.next.store(0, Relaxed);
+        }
+        self.base.store(0, Relaxed);
+    }
+
+    fn slot(&self, index: u64) -> &Slot {
+        &self.slots[(index % RING as u64) as usize]
+    }
+
+    /// Waits until construct `index`'s slot is ready; `false` if the region stops meanwhile.
+    fn enter(&self, index: u64, stop: &Stop) -> bool {
+        let line = &self.slot(index).line;
+        let ready = wait_until(stop, || line.seq.load(Acquire) == index);
+        if ready {
+            annotate::happens_after(&**line);
+        }
+        ready
+    }
+
+    /// Counts this thread out of construct `index`; the last of `size` threads frees the slot.
+    fn leave(&self, index: u64, size: usize) {
+        let slot = self.slot(index);
+        annotate::happens_before(&*slot.line);
+        if slot.line.left.fetch_add(1, AcqRel) + 1 == size {
+            annotate::happens_after(&*slot.line);
+            slot.line.left.store(0, Relaxed);
+            slot.line.ordered_next.store(0, Relaxed);
+            slot.line.copy.store(0, Relaxed);
+            slot.next.store(0, Relaxed);
+            slot.line.seq.store(index + RING as u64, Release);
+        }
+    }
+}
+
+/// Polls `ready` until it holds (spinning, then yielding, then napping), or the region stops.
+fn wait_until(stop: &Stop, ready: impl Fn() -> bool) -> bool {
+    let mut polls: u32 = 0;
+    loop {
+        if ready() {
+            return true;
+        }
+        if stop.is_stopped() {
+            return false;
+        }
+        polls = polls.saturating_add(1);
+        match polls {
+            0..=127 => crate::sync::spin_loop(),
+            128..=1023 => crate::sync::yield_now(),
+            _ => crate::sync::nap(),
+        }
+    }
+}
+
+/// The raw worksharing interface, in the shape libgomp's entry points need: every construct is
+/// begun by every thread of the team, in the same order.
+impl Team {
+    fn begin_construct(&self) -> Option<u64> {
+        let index = self.ws_next.get();
+        self.ws_next.set(index + 1);
+        let state = self.state();
+        state.ws.enter(index, state.stop()).then_some(index)
+    }
+
+    fn end_construct(&self, index: u64) {
+        self.state().ws.leave(index, self.num_threads());
+    }
+
+    /// Begins this thread's part of a worksharing loop over offsets `0..len`, dealt by
+    /// `schedule`; then [`Team::loop_next`] gives the chunks and [`Team::loop_end`] (or
+    /// `loop_end_nowait`) ends it. `ordered` allows [`Team::ordered_start`] in its iterations.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+    /// let sum = AtomicU64::new(0);
+    /// parfor::parallel(|t| {
+    ///     t.loop_start(100, parfor::Schedule::Dynamic(7), false);
+    ///     while let Some((lo, hi)) = t.loop_next() {
+    ///         sum.fetch_add((lo..hi).sum::<u64>(), Relaxed);
+    ///     }
+    ///     t.loop_end();
+    /// });
+    /// assert_eq!(sum.into_inner(), 4950);
+    /// ```
+    pub fn loop_start(&self, len: u64, schedule: Schedule, ordered: bool) {
+        let plan = schedule.resolve(self.state().registry().runtime_schedule());
+        let cursor = self.begin_construct().map(|index| LoopCursor {
+            index,
+            chunks: ChunkCursor::new(plan, len, self.num_threads(), self.thread_num()),
+            ordered,
+            current: None,
+        });
+        self.cursor.set(cursor);
+    }
+
+    /// The next chunk `lo..hi` of the current loop for this thread, or `None` when it has none
+    /// left (or the region stops).
+    pub fn loop_next(&self) -> Option<(u64, u64)> {
+        let mut c = self.cursor.get()?;
+        let state = self.state();
+        let slot = state.ws.slot(c.index);
+        if c.ordered {
+            self.pass_ordered_turn(&c);
+        }
+        c.current = c.chunks.next(&slot.next, state.stop());
+        self.cursor.set(Some(c));
+        c.current
+    }
+
+    /// Ends this thread's part of the current loop without waiting for the others.
+    pub fn loop_end_nowait(&self) {
+        if let Some(c) = self.cursor.take() {
+            if c.ordered {
+                self.pass_ordered_turn(&c);
+            }
+            self.end_construct(c.index);
+        } else {
+            // The loop was never entered (the region stopped): nothing to count out of.
+        }
+    }
+
+    /// Ends this thread's part of the current loop and waits for the whole team (a barrier).
+    pub fn loop_end(&self) {
+        self.loop_end_nowait();
+        let _ = self.barrier_status();
+    }
+
+    /// In an ordered loop, moves the ordered turn past this thread's current chunk, after
+    /// waiting for it.
+    fn pass_ordered_turn(&self, c: &LoopCursor) {
+        if let Some((lo, hi)) = c.current {
+            let state = self.state();
+            let line = &state.ws.slot(c.index).line;
+            if wait_until(state.stop(), || line.ordered_next.load(Acquire) == lo) {
+                line.ordered_next.store(hi, Release);
+            }
+        }
+    }
+
+    /// Waits for this iteration's turn in an ordered loop (the iterations before it have run
+    /// their ordered parts); pair with [`Team::ordered_end`].
+    ///
+    /// ```
+    /// use std::sync::Mutex;
+    /// let order = Mutex::new(vec![]);
+    /// parfor::parallel(|t| {
+    ///     t.loop_start(20, parfor::Schedule::Dynamic(1), true);
+    ///     while let Some((lo, _)) = t.loop_next() {
+    ///         t.ordered_start();
+    ///         order.lock().unwrap().push(lo);
+    ///         t.ordered_end();
+    ///     }
+    ///     t.loop_end();
+    /// });
+    /// assert_eq!(order.into_inner().unwrap(), (0..20).collect::<Vec<u64>>());
+    /// ```
+    pub fn ordered_start(&self) {
+        if let Some(LoopCursor {
+            index,
+            current: Some((lo, _)),
+            ordered: true,
+            ..
+        }) = self.cursor.get()
+        {
+            let state = self.state();
+            let line = &state.ws.slot(index).line;
+            wait_until(state.stop(), || line.ordered_next.load(Acquire) == lo);
+        }
+    }
+
+    /// Ends an ordered part (the turn passes when the thread leaves its chunk).
+    pub fn ordered_end(&self) {}
+
+    /// Begins a `single` construct: `true` on exactly one thread of the team per encounter,
+    /// which runs the block. No end call and no barrier (add [`Team::barrier`] for one).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    /// let runs = AtomicUsize::new(0);
+    /// parfor::parallel(|t| {
+    ///     if t.single_start() { runs.fetch_add(1, Relaxed); }
+    /// });
+    /// assert_eq!(runs.into_inner(), 1);
+    /// ```
+    pub fn single_start(&self) -> bool {
+        let Some(index) = self.begin_construct() else {
+            return false;
+        };
+        let won = self.state().ws.slot(index).next.fetch_add(1, Relaxed) == 0;
+        self.end_construct(index);
+        won
+    }
+
+    /// Begins a `single` with copyprivate: `None` on the one thread that runs the block and then
+    /// calls [`Team::single_copy_end`] with its value; `Some(value)` on the others, after that
+    /// (they wait for it at a barrier). Add a barrier after copying, so the winner's value stays
+    /// alive while the others read it.
+    pub fn single_copy_start(&self) -> Option<usize> {
+        let index = self.begin_construct()?;
+        let slot = self.state().ws.slot(index);
+        if slot.next.fetch_add(1, Relaxed) == 0 {
+            self.copy_index.set(index);
+            return None;
+        }
+        let passed = self.barrier_status();
+        let value = slot.line.copy.load(Acquire);
+        self.end_construct(index);
+        passed.ok().map(|()| value)
+    }
+
+    /// Publishes the value of a `single` with copyprivate (see [`Team::single_copy_start`]) and
+    /// waits at the barrier where the others pick it up.
+    ///
+    /// ```
+    /// parfor::parallel(|t| {
+    ///     let v = match t.single_copy_start() {
+    ///         None => { t.single_copy_end(42); 42 }
+    ///         Some(v) => v,
+    ///     };
+    ///     assert_eq!(v, 42);
+    ///     t.barrier();
+    /// });
+    /// ```
+    pub fn single_copy_end(&self, value: usize) {
+        let index = self.copy_index.get();
+        self.state().ws.slot(index).line.copy.store(value, Release);
+        let _ = self.barrier_status();
+        self.end_construct(index);
+    }
+
+    /// Begins a `sections` construct of `count` sections: the index (from 0) of the first section
+    /// this thread runs, `None` when none is left; then [`Team::sections_next`], and
+    /// [`Team::loop_end`] or `loop_end_nowait` to end it.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    /// let ran = AtomicUsize::new(0);
+    /// parfor::parallel(|t| {
+    ///     let mut s = t.sections_start(3);
+    ///     while let Some(i) = s {
+    ///         ran.fetch_add(1 << i, Relaxed);
+    ///         s = t.sections_next();
+    ///     }
+    ///     t.loop_end();
+    /// });
+    /// assert_eq!(ran.into_inner(), 0b111);
+    /// ```
+    pub fn sections_start(&self, count: u64) -> Option<u64> {
+        self.loop_start(count, Schedule::Dynamic(1), false);
+        self.sections_next()
+    }
+
+    /// The next section for this thread (see [`Team::sections_start`]).
+    pub fn sections_next(&self) -> Option<u64> {
+        self.loop_next().map(|(lo, _)| lo)
+    }
+}
