@@ -22,7 +22,7 @@
 
 #include "interrupt.h"
 #include "parfor.h"
-#include "team.h"
+#include "runtime_start.h"
 
 /* 2^53: every whole number up to this is exact in a double. */
 #define MAX_EXACT 9007199254740992.0
@@ -180,7 +180,7 @@ SEXP pf_pi(SEXP n, SEXP seed)
 {
     const char *fn = "parfor_pi";
     struct pi_job a = {whole_number(n, fn, "n", 1.0, MAX_EXACT), seed_arg(seed, fn), 0.0};
-    pf_default_team();
+    pf_start_runtime();
     check_status(pf_run_interruptible(pi_job, &a), fn);
     return Rf_ScalarReal(a.out);
 }
@@ -198,7 +198,7 @@ SEXP pf_wealth(SEXP households, SEXP steps, SEXP seed)
     struct wealth_job a = {whole_number(households, fn, "households", 1.0, MAX_EXACT),
                            (uint32_t) whole_number(steps, fn, "steps", 0.0, MAX_U32),
                            seed_arg(seed, fn), 0.0};
-    pf_default_team();
+    pf_start_runtime();
     check_status(pf_run_interruptible(wealth_job, &a), fn);
     return Rf_ScalarReal(a.median);
 }
@@ -216,7 +216,7 @@ SEXP pf_weather(SEXP runs, SEXP steps, SEXP seed)
     struct weather_job a = {whole_number(runs, fn, "runs", 1.0, MAX_EXACT),
                             (uint32_t) whole_number(steps, fn, "steps", 0.0, MAX_U32),
                             seed_arg(seed, fn), 0.0, 0.0};
-    pf_default_team();
+    pf_start_runtime();
     check_status(pf_run_interruptible(weather_job, &a), fn);
     double values[2] = {a.mean, a.std};
     const char *names[2] = {"mean", "std"};
@@ -238,7 +238,7 @@ SEXP pf_roots_input(SEXP n, SEXP seed)
     uint64_t s = seed_arg(seed, fn);
     SEXP out = PROTECT(Rf_allocVector(REALSXP, len));
     struct roots_input_job a = {s, len > 0 ? REAL(out) : NULL, (size_t) len};
-    pf_default_team();
+    pf_start_runtime();
     check_status(pf_run_interruptible(roots_input_job, &a), fn);
     UNPROTECT(1);
     return out;
@@ -259,7 +259,7 @@ SEXP pf_roots(SEXP x)
     SEXP out = PROTECT(Rf_allocVector(REALSXP, n));
     if (n > 0) {
         struct roots_job a = {xp, (float *) R_alloc((size_t) n, sizeof(float)), (size_t) n};
-        pf_default_team();
+        pf_start_runtime();
         check_status(pf_run_interruptible(roots_job, &a), fn);
         double *o = REAL(out);
         for (R_xlen_t i = 0; i < n; i++)
@@ -284,7 +284,7 @@ SEXP pf_roots_sum(SEXP x)
     SEXP out = PROTECT(Rf_allocVector(REALSXP, n));
     if (n > 0) {
         struct roots_sum_job a = {xp, REAL(out), (size_t) n};
-        pf_default_team();
+        pf_start_runtime();
         check_status(pf_run_interruptible(roots_sum_job, &a), fn);
     }
     UNPROTECT(1);
@@ -302,7 +302,7 @@ SEXP pf_grid_max(SEXP n)
 {
     const char *fn = "parfor_grid_max";
     struct grid_max_job a = {whole_number(n, fn, "n", 1.0, MAX_EXACT), 0.0};
-    pf_default_team();
+    pf_start_runtime();
     check_status(pf_run_interruptible(grid_max_job, &a), fn);
     return Rf_ScalarReal(a.out);
 }
@@ -329,7 +329,7 @@ SEXP pf_bootstrap(SEXP tasks, SEXP draws, SEXP seed, SEXP summary_only)
     int only = flag(summary_only, fn, "summary_only");
     const char *summary_names[2] = {"mean_of_means", "mean_of_stds"};
     if (only) {
-        pf_default_team();
+        pf_start_runtime();
         check_status(pf_run_interruptible(bootstrap_job, &a), fn);
         double values[2] = {a.mean_of_means, a.mean_of_stds};
         return named_doubles(2, values, summary_names);
@@ -342,7 +342,7 @@ SEXP pf_bootstrap(SEXP tasks, SEXP draws, SEXP seed, SEXP summary_only)
     a.means = REAL(means);
     a.stds = REAL(stds);
     a.len = (size_t) a.tasks;
-    pf_default_team();
+    pf_start_runtime();
     check_status(pf_run_interruptible(bootstrap_job, &a), fn);
     double values[2] = {a.mean_of_means, a.mean_of_stds};
     SEXP summary = PROTECT(named_doubles(2, values, summary_names));
@@ -377,7 +377,7 @@ SEXP pf_mandelbrot(SEXP width, SEXP height, SEXP max_iter, SEXP want_counts)
                                (uint32_t) whole_number(max_iter, fn, "max_iter", 1.0, side_max),
                                NULL, 0, 0};
     if (!counts) {
-        pf_default_team();
+        pf_start_runtime();
         check_status(pf_run_interruptible(mandelbrot_job, &a), fn);
         return Rf_ScalarReal((double) a.total);
     }
@@ -388,7 +388,7 @@ SEXP pf_mandelbrot(SEXP width, SEXP height, SEXP max_iter, SEXP want_counts)
     SEXP m = PROTECT(Rf_allocMatrix(INTSXP, (int) a.width, (int) a.height));
     a.counts = (uint32_t *) INTEGER(m);
     a.len = (size_t) a.width * (size_t) a.height;
-    pf_default_team();
+    pf_start_runtime();
     check_status(pf_run_interruptible(mandelbrot_job, &a), fn);
     SEXP v[2] = {m, PROTECT(Rf_ScalarReal((double) a.total))};
     const char *names[2] = {"z", "total"};
@@ -401,7 +401,7 @@ SEXP pf_mandelbrot(SEXP width, SEXP height, SEXP max_iter, SEXP want_counts)
 
 SEXP pf_threads(void)
 {
-    pf_default_team();
+    pf_start_runtime();
     return Rf_ScalarInteger((int) parfor_get_num_threads());
 }
 
@@ -409,7 +409,7 @@ SEXP pf_set_threads(SEXP n)
 {
     const char *fn = "parfor_set_threads";
     int32_t n_ = (int32_t) whole_number(n, fn, "n", 1.0, (double) INT_MAX);
-    pf_default_team();
+    pf_start_runtime();
     int32_t previous = parfor_get_num_threads();
     check_status(parfor_set_num_threads(n_), fn);
     return Rf_ScalarInteger((int) previous);

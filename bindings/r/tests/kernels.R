@@ -190,4 +190,26 @@ quiet <- system2(rscript, c("--vanilla", "--slave", "-e", shQuote(sprintf(paste(
     "try(parfor_pi(-1), silent = TRUE)"), libs))), stdout = TRUE, stderr = TRUE)
 check(sprintf("no output from the library (got %d lines)", length(quiet)), length(quiet) == 0)
 
+# The runtime's start-up messages reach R, not stderr: a bad PARFOR_SPIN_COUNT is an R warning and
+# parfor's OMP_DISPLAY_ENV report goes to R's message stream (where sink() catches it); nothing of
+# parfor's is on the child's stderr or stdout before that. (R's own OpenMP runtime, libgomp, prints
+# its OMP_DISPLAY_ENV report to stderr too: that is R's, and allowed here.)
+started <- system2(rscript, c("--vanilla", "--slave", "-e", shQuote(sprintf(paste(
+    ".libPaths(%s); suppressPackageStartupMessages(library(parfor));",
+    "log <- textConnection('msgs', 'w'); sink(log, type = 'message'); w <- character();",
+    "invisible(withCallingHandlers(parfor_threads(), warning = function(x) {",
+    "w <<- c(w, conditionMessage(x)); invokeRestart('muffleWarning') }));",
+    "sink(type = 'message'); close(log);",
+    "cat('WARNINGS', w, sep = '\\n'); cat('MESSAGES', msgs, sep = '\\n')"), libs))),
+    stdout = TRUE, stderr = TRUE,
+    env = c("PARFOR_SPIN_COUNT=abc", "OMP_DISPLAY_ENV=true", "OMP_NUM_THREADS=1"))
+warn_at <- match("WARNINGS", started)
+msg_at <- match("MESSAGES", started)
+routed <- !is.na(warn_at) && !is.na(msg_at) && msg_at == warn_at + 2 &&
+          !any(grepl("parfor", started[seq_len(warn_at - 1)], ignore.case = TRUE)) &&
+          grepl("^parfor: PARFOR_SPIN_COUNT='abc'", started[warn_at + 1]) &&
+          any(grepl("PARFOR DISPLAY ENVIRONMENT BEGIN", started[-seq_len(msg_at)]))
+check(paste("start-up warnings become R warnings, the report goes to R's messages",
+            if (!routed) paste("(got:", paste(started, collapse = " | "), ")")), routed)
+
 cat("kernels.R: all checks passed\n")
