@@ -7,7 +7,8 @@
 //! gcc -O2 -fopenmp runtime/examples/overhead_omp.c -o /tmp/overhead_omp && /tmp/overhead_omp
 //! ```
 //! Prints the median over 7 batches of the time per region: an empty loop with one iteration
-//! per thread, and a 1000-iteration sum reduction (body `i as f64`).
+//! per thread, and a 1000-iteration sum reduction (body `i as f64`); and of the time per barrier
+//! in a region that runs 20,000 of them (parfor and OpenMP only; rayon has no team barrier).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -30,10 +31,25 @@ fn per_call(mut f: impl FnMut()) -> f64 {
     batches[3]
 }
 
+/// The median over 7 regions of the time per barrier, each region running `reps` barriers.
+fn per_barrier(run_region: impl Fn(usize)) -> f64 {
+    let reps = 20_000;
+    run_region(reps / 10);
+    let mut batches: Vec<f64> = (0..7)
+        .map(|_| {
+            let t = Instant::now();
+            run_region(reps);
+            t.elapsed().as_secs_f64() / reps as f64
+        })
+        .collect();
+    batches.sort_by(f64::total_cmp);
+    batches[3]
+}
+
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_else(|| "parfor".into());
     let threads = parfor::settings().num_threads.value;
-    let (empty, reduce) = match which.as_str() {
+    let (empty, reduce, barrier) = match which.as_str() {
         "parfor" => {
             use parfor::Schedule::Static;
             let empty = per_call(|| {
@@ -50,7 +66,14 @@ fn main() {
                     |a, b| a + b,
                 ));
             });
-            (empty, reduce)
+            let barrier = per_barrier(|reps| {
+                parfor::parallel(|t| {
+                    for _ in 0..reps {
+                        t.barrier();
+                    }
+                })
+            });
+            (empty, reduce, Some(barrier))
         }
         "rayon" => {
             use rayon::prelude::*;
@@ -66,15 +89,16 @@ fn main() {
             let reduce = per_call(|| {
                 black_box((0..1000u32).into_par_iter().map(|i| i as f64).sum::<f64>());
             });
-            (empty, reduce)
+            (empty, reduce, None)
         }
         other => {
             eprintln!("overhead: unknown runtime '{other}' (expected parfor or rayon)");
             std::process::exit(2);
         }
     };
+    let barrier = barrier.map_or("-".into(), |b| format!("{:.3}", b * 1e6));
     println!(
-        "{which:6} threads={threads} empty_region_us={:.3} reduce_1000_us={:.3}",
+        "{which:6} threads={threads} empty_region_us={:.3} reduce_1000_us={:.3} barrier_us={barrier}",
         empty * 1e6,
         reduce * 1e6
     );

@@ -39,9 +39,28 @@ static double per_call(double (*f)(int), int threads) {
     return batches[3];
 }
 
+/* The median over 7 regions of the time per barrier, each region running reps barriers. */
+static double per_barrier(void) {
+    const int reps = 20000;
+    double batches[7];
+    for (int b = -1; b < 7; b++) {
+        int n = b < 0 ? reps / 10 : reps;
+        double t = omp_get_wtime();
+#pragma omp parallel
+        for (int i = 0; i < n; i++) {
+#pragma omp barrier
+        }
+        if (b >= 0) batches[b] = (omp_get_wtime() - t) / reps;
+    }
+    qsort(batches, 7, sizeof batches[0], cmp);
+    return batches[3];
+}
+
 int main(void) {
     int threads = omp_get_max_threads();
     double e = per_call(empty_region, threads), r = per_call(reduce_1000, threads);
-    printf("openmp threads=%d empty_region_us=%.3f reduce_1000_us=%.3f\n", threads, e * 1e6, r * 1e6);
+    double b = per_barrier();
+    printf("openmp threads=%d empty_region_us=%.3f reduce_1000_us=%.3f barrier_us=%.3f\n", threads, e * 1e6,
+           r * 1e6, b * 1e6);
     return 0;
 }
