@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::{env, fs};
 
-/// Names defined as `extern "C" fn NAME(` in the .rs files under `dir`.
+/// Names that follow `fn ` in the .rs files under `dir`.
 fn defined_in(dir: &Path, names: &mut BTreeSet<String>) {
     for entry in fs::read_dir(dir).expect("src/ is readable").flatten() {
         let path = entry.path();
@@ -17,7 +17,7 @@ fn defined_in(dir: &Path, names: &mut BTreeSet<String>) {
             defined_in(&path, names);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = fs::read_to_string(&path).expect("source is readable");
-            for piece in text.split("extern \"C\" fn ").skip(1) {
+            for piece in text.split("fn ").skip(1) {
                 let name: String = piece
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -34,6 +34,10 @@ fn reason(name: &str) -> &'static str {
         "OpenACC"
     } else if name.starts_with("GOMP_PLUGIN_") {
         "offload plugins"
+    } else if (name.starts_with("GOMP_parallel") && name.ends_with("_start"))
+        || name == "GOMP_parallel_end"
+    {
+        "split region start/end: parfor runs a region as one call"
     } else if name.contains("target") || name.contains("offload") || name.contains("teams") {
         "offloading"
     } else if name.ends_with('_') {

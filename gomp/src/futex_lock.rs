@@ -1,31 +1,18 @@
-//! A 4-byte mutex on a futex word, owned by a thread id: the one primitive behind `omp_lock_t`,
+//! A 4-byte mutex on a futex word, owned by a task: the one primitive behind `omp_lock_t`,
 //! `omp_nest_lock_t`, unnamed and named `critical` and `GOMP_atomic_start`.
 //!
-//! The word holds 0 when free, else the owner's thread id, with [`WAITERS`] set once some thread
+//! The word holds 0 when free, else the owner's task id (see `task_env`), with [`WAITERS`] set once some thread
 //! sleeps on it (Drepper's "futexes are tricky", mutex 2, with the owner in place of 1). Acquiring
 //! spins briefly, then sleeps in `FUTEX_WAIT`; releasing wakes one sleeper when the bit was set.
 //! All-zero memory is a free lock, so static and zero-filled storage needs no initialisation.
 
+use crate::task_env::task_id as current_owner;
 use std::sync::atomic::{AtomicU32, Ordering::*};
 
 /// Set in the lock word while a thread may be sleeping on it.
 const WAITERS: u32 = 1 << 31;
 /// Polls of the word before sleeping.
 const SPINS: u32 = 100;
-
-/// This thread's id as the lock stores it (Linux tids stay below 2^22, so below [`WAITERS`]).
-///
-/// ```text
-/// assert_ne!(current_owner(), 0);
-/// ```
-pub(crate) fn current_owner() -> u32 {
-    thread_local!(static TID: u32 = {
-        // SAFETY: gettid has no preconditions.
-        let tid = unsafe { libc::gettid() };
-        u32::try_from(tid).unwrap_or(1) & !WAITERS
-    });
-    TID.with(|t| *t)
-}
 
 /// A futex mutex laid over caller memory (`&AtomicU32` on a 4-byte, 4-aligned word).
 ///
@@ -45,7 +32,7 @@ impl FutexLock<'_> {
             .is_ok()
     }
 
-    /// The owner's thread id, 0 when free.
+    /// The owner's task id, 0 when free.
     pub fn owner(self) -> u32 {
         self.0.load(Relaxed) & !WAITERS
     }
@@ -143,6 +130,7 @@ mod tests {
         assert_eq!(FutexLock(&word).owner(), current_owner());
         std::thread::scope(|s| {
             s.spawn(|| assert!(!FutexLock(&word).try_lock()));
+            s.spawn(|| assert_ne!(current_owner(), 0));
         });
         FutexLock(&word).unlock();
         assert_eq!(FutexLock(&word).owner(), 0);

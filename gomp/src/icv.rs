@@ -6,6 +6,7 @@
 //! omp_set_schedule(omp_sched_dynamic, 4);   // parfor::set_schedule(Schedule::Dynamic(4))
 //! ```
 
+use crate::task_env;
 use parfor::{ProcBind, Schedule};
 use std::os::raw::c_int;
 
@@ -17,21 +18,24 @@ pub(crate) fn to_int(n: usize) -> c_int {
     c_int::try_from(n).unwrap_or(c_int::MAX)
 }
 
-/// Sets the team size of later regions; values below 1 are ignored, as the spec allows.
+/// Sets the team size of regions this task starts (its `nthreads-var`); outside any region
+/// also parfor's own setting. Values below 1 are ignored, as the spec allows.
 #[no_mangle]
 pub extern "C" fn omp_set_num_threads(n: c_int) {
-    if let Ok(n) = usize::try_from(n) {
-        if n >= 1 {
-            // An error is only "not created yet": the next region tries again.
-            let _ = parfor::set_num_threads(n);
-        }
+    let Ok(n @ 1..) = usize::try_from(n) else {
+        return;
+    };
+    task_env::set_nthreads(n);
+    if parfor::level() == 0 {
+        // An error means the pool could not grow now: regions get the threads there are.
+        let _ = parfor::set_num_threads(n);
     }
 }
 
-/// The team size of the next region.
+/// The team size a region started by this task would ask for.
 #[no_mangle]
 pub extern "C" fn omp_get_max_threads() -> c_int {
-    to_int(parfor::max_threads())
+    to_int(task_env::nthreads().unwrap_or_else(parfor::max_threads))
 }
 
 /// CPUs this process may run on.
@@ -43,7 +47,56 @@ pub extern "C" fn omp_get_num_procs() -> c_int {
 /// `OMP_THREAD_LIMIT` (capped by parfor).
 #[no_mangle]
 pub extern "C" fn omp_get_thread_limit() -> c_int {
-    to_int(parfor::settings().thread_limit.value)
+    to_int(parfor::thread_limit())
+}
+
+/// Sets dyn-var: with true, teams never exceed the CPUs the process may use.
+#[no_mangle]
+pub extern "C" fn omp_set_dynamic(on: c_int) {
+    parfor::set_dynamic(on != 0)
+}
+
+/// dyn-var.
+#[no_mangle]
+pub extern "C" fn omp_get_dynamic() -> c_int {
+    c_int::from(parfor::dynamic())
+}
+
+/// Sets max-active-levels-var (negative values are ignored; capped by the runtime).
+#[no_mangle]
+pub extern "C" fn omp_set_max_active_levels(n: c_int) {
+    if let Ok(n) = usize::try_from(n) {
+        parfor::set_max_active_levels(n)
+    }
+}
+
+/// max-active-levels-var.
+#[no_mangle]
+pub extern "C" fn omp_get_max_active_levels() -> c_int {
+    to_int(parfor::max_active_levels())
+}
+
+/// The most active levels parfor supports.
+#[no_mangle]
+pub extern "C" fn omp_get_supported_active_levels() -> c_int {
+    to_int(parfor::MAX_ACTIVE_LEVELS)
+}
+
+/// Deprecated form of [`omp_set_max_active_levels`]: true allows every supported level, false
+/// one.
+#[no_mangle]
+pub extern "C" fn omp_set_nested(on: c_int) {
+    parfor::set_max_active_levels(if on != 0 {
+        parfor::MAX_ACTIVE_LEVELS
+    } else {
+        1
+    })
+}
+
+/// Deprecated: whether more than one active level is allowed.
+#[no_mangle]
+pub extern "C" fn omp_get_nested() -> c_int {
+    c_int::from(parfor::max_active_levels() > 1)
 }
 
 /// The schedule `schedule(runtime)` loops use, as `omp_sched_t` and chunk.

@@ -26,11 +26,17 @@
 // Linked for its `parfor_*` exports (see the crate docs).
 use parfor_capi as _;
 
+mod constructs;
 mod critical;
 mod futex_lock;
 mod host_device;
 mod icv;
 mod lock;
+mod loops;
 mod missing;
 mod queries;
+mod region;
+mod task_env;
+mod tasks;
+mod worksharing;
 mod wtime;

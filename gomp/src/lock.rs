@@ -2,14 +2,16 @@
 //! the OpenMP 2.5 layout that the `@OMP_1.0` versions serve), with and without hints.
 //!
 //! A simple lock is one [`FutexLock`] word. A nested lock is the word plus a nesting count
-//! behind it, so it fits both layouts: the owner may set it again, and it is free when the count
-//! returns to 0. Hints are accepted and ignored (allowed by the specification).
+//! behind it, so it fits both layouts: the owning task may set it again, and it is free when the
+//! count returns to 0. Locks are owned by tasks (OpenMP 3.0): inside a region, even a team of
+//! one, a lock held by the encountering task is another task's. Hints are accepted and ignored (allowed by the specification).
 //!
 //! ```c
 //! omp_lock_t l; omp_init_lock(&l); omp_set_lock(&l); omp_unset_lock(&l); omp_destroy_lock(&l);
 //! ```
 
-use crate::futex_lock::{current_owner, FutexLock};
+use crate::futex_lock::FutexLock;
+use crate::task_env::task_id;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
 /// gcc's `omp_lock_t`: one 4-byte word.
@@ -116,7 +118,7 @@ impl OmpNestLock {
     /// when not taken.
     fn acquire(&self, only_try: bool) -> u32 {
         let word = FutexLock(&self.word);
-        if word.owner() != current_owner() {
+        if word.owner() != task_id() {
             if only_try {
                 if !word.try_lock() {
                     return 0;

@@ -9,7 +9,7 @@
 
 /// Writes `parfor-gomp: NAME is not implemented (WHY); aborting` to stderr and aborts.
 ///
-/// Uses `write(2)` directly and allocates nothing: the caller's state is unknown.
+/// Uses `write(2)` directly, not Rust's stderr lock: the caller's state is unknown.
 pub(crate) fn abort_unimplemented(name: &str, why: &str) -> ! {
     for part in [
         "parfor-gomp: ",
@@ -18,6 +18,16 @@ pub(crate) fn abort_unimplemented(name: &str, why: &str) -> ! {
         why,
         "); aborting\n",
     ] {
+        // SAFETY: writes `part.len()` bytes from a live string to fd 2.
+        unsafe { libc::write(2, part.as_ptr().cast(), part.len()) };
+    }
+    std::process::abort()
+}
+
+/// Writes `parfor-gomp: WHAT; aborting` to stderr and aborts: for a call the runtime cannot
+/// honour (an argument asking for an unimplemented feature).
+pub(crate) fn abort_with(what: &str) -> ! {
+    for part in ["parfor-gomp: ", what, "; aborting\n"] {
         // SAFETY: writes `part.len()` bytes from a live string to fd 2.
         unsafe { libc::write(2, part.as_ptr().cast(), part.len()) };
     }

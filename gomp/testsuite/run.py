@@ -9,10 +9,11 @@ For every test it
 1. reads the DejaGnu directives (dg-do, dg-options, dg-additional-options, dg-additional-sources,
    dg-set-target-env-var, dg-require-effective-target, dg-skip-if, dg-xfail-run-if,
    dg-shouldfail, dg-output) and evaluates their target selectors for x86_64 Linux;
-2. compiles it with `gcc -fopenmp -c` as libgomp's c.exp does (-O2 unless dg-options) and lists
-   its undefined GOMP_*/omp_* symbols with `nm -u`: a test is selected when every one of them is
-   implemented by parfor (defined as `extern "C" fn NAME(` in gomp/src, the rule gomp/build.rs
-   uses to generate the aborting stubs for the rest);
+2. builds it with `gcc -fopenmp` as libgomp's c.exp does (-O2 unless dg-options) and lists the
+   GOMP_*/omp_* functions it calls (its undefined dynamic symbols, `nm -D -u`: what `nm -u` of
+   its objects gives, also under -flto): a test is selected when every one of them is
+   implemented by parfor (named as `fn NAME` in gomp/src, the rule gomp/build.rs uses to
+   generate the aborting stubs for the rest);
 3. links and runs each selected test on libgomp and on parfor (gomp/libgomp.so.1 through
    LD_LIBRARY_PATH, or libparfor_gomp.so through LD_PRELOAD with --preload), in parallel, each run
    with a timeout.
@@ -248,16 +249,18 @@ class Test:
 
 
 def implemented_functions():
-    """Names gomp/src defines as `extern "C" fn NAME(` (the rule of gomp/build.rs)."""
+    """Names that follow `fn ` in gomp/src (the rule of gomp/build.rs)."""
     names = set()
     for path in glob.glob(os.path.join(GOMP_SRC, "**", "*.rs"), recursive=True):
         with open(path) as f:
-            names.update(re.findall(r'extern "C" fn (\w+)\(', f.read()))
+            names.update(re.findall(r"\bfn (\w+)", f.read()))
     return names
 
 
 def reason(name):
     """Why an entry point is missing: the grouping gomp/build.rs puts in its abort message."""
+    if name.startswith("GOMP_parallel") and name.endswith("_start") or name == "GOMP_parallel_end":
+        return "split region start/end"
     rules = [(("GOACC_", "acc_", "OACC"), "OpenACC", str.startswith),
              (("GOMP_PLUGIN_",), "offload plugins", str.startswith),
              (("target", "offload", "teams"), "offloading", str.__contains__),
@@ -309,25 +312,18 @@ def sh(cmd, timeout=None, env=None):
 
 
 def prepare(test, root, build, have, known):
-    """Compiles and links a test; returns the program path, or raises Excluded."""
+    """Compiles and links a test; returns the program path, or raises Excluded.
+
+    The GOMP_*/omp_* functions a test calls are the program's undefined dynamic symbols
+    (`nm -D --undefined-only`): the same as `nm -u` of its objects, also for -flto tests whose
+    objects hold no code yet, for one gcc run instead of two."""
     include = os.path.join(root, "libgomp")
-    flags = test.flags(include)
-    objects = []
-    for i, src in enumerate(test.sources):
-        obj = os.path.join(build, test.name.replace("/", "_") + f".{i}.o")
-        rc, out = sh(["gcc"] + flags + ["-c", src, "-o", obj], timeout=300)
-        if rc != 0:
-            raise Excluded("does not compile with this gcc")
-        objects.append(obj)
     exe = os.path.join(build, test.name.replace("/", "_") + ".exe")
-    rc, out = sh(["gcc"] + flags + objects + ["-o", exe, "-lm"], timeout=300)
+    rc, _ = sh(["gcc"] + test.flags(include) + test.sources + ["-o", exe, "-lm"], timeout=300)
     if rc != 0:
-        raise Excluded("does not link with this gcc")
-    # The objects' undefined symbols, and the program's: with -flto the objects hold no code yet.
-    _, listing = sh(["nm", "-u"] + objects)
+        raise Excluded("does not compile with this gcc")
     _, dynamic = sh(["nm", "-D", "--undefined-only", exe])
-    undefined = {line.split()[-1].split("@")[0] for line in (listing + dynamic).splitlines()
-                 if line.strip() and not line.endswith(":")}
+    undefined = {line.split()[-1].split("@")[0] for line in dynamic.splitlines() if line.strip()}
     missing = sorted((undefined & known) - have)
     if missing:
         raise Excluded("calls unimplemented entry points (" +
@@ -342,7 +338,9 @@ def outcome(test, exe, extra_env, timeout):
     env.update({"LC_ALL": "C", "LANG": "C"})
     env.update(test.env)
     env.update(extra_env)
+    began = time.time()
     rc, out = sh([exe], timeout=timeout, env=env)
+    test.seconds = getattr(test, "seconds", 0) + time.time() - began
     if rc == "timeout":
         return f"timeout after {timeout} s", out
     if test.should_fail:
@@ -424,6 +422,8 @@ def main():
                     print("    " + ours[1][-2000:].replace("\n", "\n    "))
 
     selected = len(passed) + len(failed) + len(libgomp_fails)
+    slowest = sorted((t for t in tests if hasattr(t, "seconds")), key=lambda t: -t.seconds)[:5]
+    print("slowest (both runs): " + ", ".join(f"{t.name} {t.seconds:.1f} s" for t in slowest))
     print(f"\n{selected} tests selected of {len(paths)} "
           f"(parfor through {'LD_PRELOAD' if args.preload else 'libgomp.so.1'}; "
           f"{time.time() - started:.0f} s)")

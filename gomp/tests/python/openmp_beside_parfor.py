@@ -1,0 +1,73 @@
+"""A `gcc -fopenmp` shared library loaded through ctypes, in the same Python process as
+`import parfor`, run as CI does:
+
+    LD_PRELOAD=target/release/libparfor_gomp.so python3 gomp/tests/python/openmp_beside_parfor.py
+
+Checks that the OpenMP library runs on parfor's drop-in (not on libgomp) with a full team and
+right results, interleaved with parfor's own Python API. Whether the process has one pool or two
+depends on which library `import parfor` opened: the preloaded one (one runtime, one pool,
+asserted) or its own copy (two runtimes; reported). Exit status 0 on success.
+"""
+
+import ctypes
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+THREADS = 3
+
+
+def mapped_libraries():
+    with open("/proc/self/maps") as maps:
+        return sorted({line.split()[-1] for line in maps if ".so" in line.split()[-1]})
+
+
+def thread_count():
+    return len(os.listdir("/proc/self/task"))
+
+
+def main():
+    preload = os.environ.get("LD_PRELOAD", "")
+    if "libparfor_gomp.so" not in preload:
+        sys.exit("run under LD_PRELOAD=.../libparfor_gomp.so")
+    os.environ["OMP_NUM_THREADS"] = str(THREADS)  # read by both at their first region
+    with tempfile.TemporaryDirectory() as tmp:
+        lib_path = os.path.join(tmp, "libomp_library.so")
+        source = os.path.join(HERE, "..", "c", "omp_library.c")
+        subprocess.run(["gcc", "-shared", "-fPIC", "-fopenmp", "-O2", "-o", lib_path, source], check=True)
+        omp = ctypes.CDLL(lib_path)
+        omp.omp_library_sum.restype = ctypes.c_longlong
+        omp.omp_library_sum.argtypes = [ctypes.c_longlong, ctypes.POINTER(ctypes.c_int)]
+
+        import parfor
+
+        n, team = 1_000_000, ctypes.c_int(0)
+        for round_ in range(3):
+            total = omp.omp_library_sum(n, ctypes.byref(team))
+            assert total == n * (n - 1) // 2, total
+            assert team.value == THREADS, f"OpenMP team of {team.value}, wanted {THREADS}"
+            estimate = parfor.pi(200_000, seed=round_)
+            assert abs(estimate - 3.14159) < 0.05, estimate
+
+        # The library's GOMP_* calls bind to the preload (gcc's libgomp is mapped, as the
+        # library's DT_NEEDED, but the preload's definitions come first in the global scope).
+        address = lambda lib: ctypes.cast(lib.GOMP_parallel, ctypes.c_void_p).value
+        assert address(ctypes.CDLL(None)) == address(ctypes.CDLL(preload.split()[0])), "libgomp ran"
+        libraries = mapped_libraries()
+        runtimes = [p for p in libraries if os.path.basename(p).startswith("libparfor")]
+        threads = thread_count()
+        print(f"parfor runtimes loaded: {runtimes}; threads: {threads}")
+        if len(runtimes) == 1:
+            # One pool of THREADS: the main thread and at most THREADS workers (two pools of
+            # THREADS would need at least 2 * (THREADS - 1) workers).
+            assert threads <= THREADS + 1, f"{threads} threads for one pool of {THREADS}"
+            print("openmp_beside_parfor: OK, one runtime and one pool")
+        else:
+            print("openmp_beside_parfor: OK, but `import parfor` opened its own library: "
+                  "two runtimes, two pools (set PARFOR_LIBRARY to the preload where supported)")
+
+
+if __name__ == "__main__":
+    main()
