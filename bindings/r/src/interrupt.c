@@ -9,11 +9,11 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <time.h>
 
 #include "interrupt.h"
 #include "parfor.h"
+#include "signals.h"
 
 /* How often R's main thread checks for interrupts while a job runs. */
 #define POLL_MS 20
@@ -81,19 +81,6 @@ static void stop_and_join(void *p, Rboolean jump)
     pthread_mutex_destroy(&rj->mutex);
 }
 
-/* Asynchronous signals stay with R's threads: the helper thread (and the pool threads it may
- * start) block them, so R's handlers run where R expects them. */
-static void block_async_signals(sigset_t *old)
-{
-    static const int signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGALRM, SIGVTALRM, SIGPROF,
-                                  SIGCHLD, SIGPIPE, SIGUSR1, SIGUSR2, SIGWINCH};
-    sigset_t set;
-    sigemptyset(&set);
-    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
-        sigaddset(&set, signals[i]);
-    pthread_sigmask(SIG_BLOCK, &set, old);
-}
-
 /* Starts the helper thread; returns 0, or nonzero (nothing left to clean up) if it cannot. */
 static int start(struct running_job *rj)
 {
@@ -104,9 +91,9 @@ static int start(struct running_job *rj)
         return 1;
     }
     sigset_t old;
-    block_async_signals(&old);
+    pf_block_async_signals(&old); /* the helper thread and any pool threads it starts */
     int rc = pthread_create(&rj->thread, NULL, job_thread, rj);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pf_restore_signals(&old);
     if (rc != 0) {
         pthread_cond_destroy(&rj->finished);
         pthread_mutex_destroy(&rj->mutex);

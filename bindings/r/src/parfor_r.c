@@ -23,6 +23,7 @@
 #include "interrupt.h"
 #include "parfor.h"
 #include "runtime_start.h"
+#include "signals.h"
 
 /* 2^53: every whole number up to this is exact in a double. */
 #define MAX_EXACT 9007199254740992.0
@@ -411,7 +412,11 @@ SEXP pf_set_threads(SEXP n)
     int32_t n_ = (int32_t) whole_number(n, fn, "n", 1.0, (double) INT_MAX);
     pf_start_runtime();
     int32_t previous = parfor_get_num_threads();
-    check_status(parfor_set_num_threads(n_), fn);
+    sigset_t old;
+    pf_block_async_signals(&old); /* a larger team starts threads now */
+    int status = parfor_set_num_threads(n_);
+    pf_restore_signals(&old);
+    check_status(status, fn);
     return Rf_ScalarInteger((int) previous);
 }
 

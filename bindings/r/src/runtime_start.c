@@ -11,6 +11,7 @@
 
 #include "parfor.h"
 #include "runtime_start.h"
+#include "signals.h"
 
 /* The cap R CMD check asks for (CRAN: "at most 2 cores"). */
 #define CHECK_CORES 2
@@ -77,6 +78,8 @@ void pf_start_runtime(void)
     started = 1;
     char *text = NULL;
     size_t len = 0;
+    sigset_t old;
+    pf_block_async_signals(&old); /* the pool's threads start now */
     FILE *capture = tmpfile();
     if (capture != NULL) {
         text = start_pool_capturing_stderr(capture, &len);
@@ -85,6 +88,7 @@ void pf_start_runtime(void)
     parfor_get_num_threads(); /* starts the pool, if the capture could not be set up */
     if (limit_cores_requested() && parfor_get_num_threads() > CHECK_CORES)
         parfor_set_num_threads(CHECK_CORES);
+    pf_restore_signals(&old);
     if (text != NULL)
         pass_on(text, len); /* last: a warning may be an error (options(warn = 2)) and jump */
 }

@@ -160,6 +160,23 @@ for (k in names(one)) check(sprintf("%s: 1 thread == 2 threads (bit-identical)",
 parfor_set_threads(old)
 check("team size restored", parfor_threads() == old)
 
+# The pool's threads block the asynchronous signals, so that R's handlers (SIGINT, SIGCHLD, ...)
+# run on R's thread (Linux: /proc/self/task/*/status; thread names are parfor-N).
+tasks <- list.files("/proc/self/task", full.names = TRUE)
+if (length(tasks) > 0) {
+    parfor_set_threads(2)
+    invisible(parfor_pi(1e5, seed))
+    blocked <- function(task, signal) {
+        mask <- sub("^SigBlk:\\s*", "", grep("^SigBlk:", readLines(file.path(task, "status")), value = TRUE))
+        bitwAnd(strtoi(substring(mask, nchar(mask) - 7), 16L), bitwShiftL(1L, signal - 1L)) != 0
+    }
+    workers <- tasks[startsWith(vapply(file.path(tasks, "comm"), readLines, ""), "parfor")]
+    check(sprintf("the pool's %d worker thread(s) block SIGINT and SIGCHLD", length(workers)),
+          length(workers) >= 1 && all(vapply(workers, blocked, TRUE, signal = 2L)) &&
+              all(vapply(workers, blocked, TRUE, signal = tools::SIGCHLD)))
+    parfor_set_threads(old)
+}
+
 # The default team in a fresh R process (the runtime reads the environment when it starts): at
 # most 2 threads under R CMD check (_R_CHECK_LIMIT_CORES_) and with OMP_THREAD_LIMIT=2, whatever
 # OMP_NUM_THREADS asks (3 here: the child's pool starts a third thread, which stays idle);
