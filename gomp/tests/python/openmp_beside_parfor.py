@@ -55,8 +55,10 @@ def main():
         # library's DT_NEEDED, but the preload's definitions come first in the global scope).
         address = lambda lib: ctypes.cast(lib.GOMP_parallel, ctypes.c_void_p).value
         assert address(ctypes.CDLL(None)) == address(ctypes.CDLL(preload.split()[0])), "libgomp ran"
-        libraries = mapped_libraries()
-        runtimes = [p for p in libraries if os.path.basename(p).startswith("libparfor")]
+        # The runtimes in the process: the preload, and any library of the parfor package itself.
+        package = os.path.dirname(os.path.abspath(parfor.__file__))
+        runtimes = [p for p in mapped_libraries()
+                    if os.path.basename(p).startswith("libparfor") or p.startswith(package + os.sep)]
         threads = thread_count()
         print(f"parfor runtimes loaded: {runtimes}; threads: {threads}")
         if len(runtimes) == 1:
@@ -65,8 +67,8 @@ def main():
             assert threads <= THREADS + 1, f"{threads} threads for one pool of {THREADS}"
             print("openmp_beside_parfor: OK, one runtime and one pool")
         else:
-            print("openmp_beside_parfor: OK, but `import parfor` opened its own library: "
-                  "two runtimes, two pools (set PARFOR_LIBRARY to the preload where supported)")
+            print("openmp_beside_parfor: OK, but `import parfor` opened its own library: two "
+                  "runtimes, two pools (one pool needs the package to use the preloaded runtime)")
 
 
 if __name__ == "__main__":
