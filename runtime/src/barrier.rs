@@ -38,7 +38,6 @@ pub(crate) trait Tasks {
     fn pending(&self) -> bool;
 }
 
-
 const SLEEPERS: u64 = 1;
 
 /// How a thread left a barrier.
@@ -231,6 +230,86 @@ mod loom_tests {
             stop.stop();
             barrier.open();
             assert_eq!(t.join().unwrap(), Passed::Stopped);
+        });
+    }
+
+    /// A model of a team's task queue with the spawn order of [`crate::taskqueue`]: count the
+    /// task, mark the region as having tasks (the first spawn wakes the barrier's sleepers),
+    /// then queue it.
+    struct ModelTasks {
+        barrier: Barrier,
+        used: crate::sync::AtomicBool,
+        pending: AtomicUsize,
+        queued: AtomicUsize,
+        ran: AtomicUsize,
+    }
+
+    impl ModelTasks {
+        fn spawn(&self) {
+            self.pending.fetch_add(1, Relaxed);
+            if !self.used.swap(true, AcqRel) {
+                self.barrier.open();
+            }
+            self.queued.fetch_add(1, Release);
+        }
+    }
+
+    impl Tasks for ModelTasks {
+        fn active(&self) -> bool {
+            self.used.load(Acquire)
+        }
+        fn run_one(&self) -> bool {
+            let q = self.queued.load(Acquire);
+            if q == 0
+                || self
+                    .queued
+                    .compare_exchange(q, q - 1, AcqRel, Relaxed)
+                    .is_err()
+            {
+                return false;
+            }
+            self.ran.fetch_add(1, Relaxed);
+            self.pending.fetch_sub(1, Release);
+            true
+        }
+        fn pending(&self) -> bool {
+            self.pending.load(Acquire) != 0
+        }
+    }
+
+    /// One thread waits at the barrier (asleep at once) while the other spawns a task and
+    /// then arrives: the sleeper is woken to run tasks or is released, the barrier completes
+    /// only after the task ran (on either thread), and nobody waits forever.
+    #[test]
+    fn loom_barrier_waits_for_tasks_spawned_while_a_thread_sleeps() {
+        loom::model(|| {
+            let m = Arc::new((
+                ModelTasks {
+                    barrier: Barrier::new(),
+                    used: crate::sync::AtomicBool::new(false),
+                    pending: AtomicUsize::new(0),
+                    queued: AtomicUsize::new(0),
+                    ran: AtomicUsize::new(0),
+                },
+                Stop::new(),
+            ));
+            let other = m.clone();
+            let t = thread::spawn(move || {
+                let (tasks, stop) = &*other;
+                assert_eq!(
+                    tasks.barrier.wait(2, stop, no_spin(), tasks),
+                    Passed::Together
+                );
+                assert_eq!(tasks.ran.load(Relaxed), 1, "released before the task ran");
+            });
+            let (tasks, stop) = &*m;
+            tasks.spawn();
+            assert_eq!(
+                tasks.barrier.wait(2, stop, no_spin(), tasks),
+                Passed::Together
+            );
+            assert_eq!(tasks.ran.load(Relaxed), 1, "released before the task ran");
+            t.join().unwrap();
         });
     }
 }

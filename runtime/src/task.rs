@@ -10,12 +10,12 @@
 //! use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 //! fn fib(s: &parfor::Scope<'_>, n: u64) -> u64 {
 //!     if n < 15 { return (1..=n).fold((0, 1), |(a, b), _| (b, a + b)).0 }
-//!     let x = AtomicU64::new(0);
+//!     let (x, mut y) = (AtomicU64::new(0), 0);
 //!     s.taskgroup(|g| {
-//!         g.spawn(|s| { x.store(fib(s, n - 1), Relaxed) });
-//!         x.fetch_add(fib(g, n - 2), Relaxed);
+//!         g.spawn(|s| x.store(fib(s, n - 1), Relaxed));
+//!         y = fib(g, n - 2);
 //!     });
-//!     x.into_inner()
+//!     x.into_inner() + y
 //! }
 //! let result = AtomicU64::new(0);
 //! parfor::parallel(|t| t.taskgroup(|s| t.single(|| result.store(fib(s, 25), Relaxed))));
@@ -189,12 +189,12 @@ impl Ctx {
         // only `task` spawns outside a group); the task finishes before the group ends.
         let body: Box<dyn FnOnce(&Scope<'static>) + Send> = unsafe { std::mem::transmute(body) };
         let final_ = self.final_ || options.final_;
-        let task = Box::new(Task {
+        let task = Task {
             body,
             parent,
             group,
             final_,
-        });
+        };
         if first {
             team.state().wake_barrier_sleepers();
         }
@@ -202,7 +202,7 @@ impl Ctx {
             run(task, team);
             return;
         }
-        let task = TaskRef(NonNull::from(Box::leak(task)));
+        let task = TaskRef(NonNull::from(Box::leak(Box::new(task))));
         // SAFETY: `team` is this thread's handle, so its number is this thread's.
         unsafe { queues.push(team.thread_num(), task) };
     }
@@ -262,13 +262,13 @@ fn group_ref<'a>(group: *const Group) -> Option<&'a Group> {
 }
 
 /// Runs `task` on `team`'s thread (queued or undeferred), then releases its counts.
-fn run(task: Box<Task>, team: &Team) {
+fn run(task: Task, team: &Team) {
     let Task {
         body,
         parent,
         group,
         final_,
-    } = *task;
+    } = task;
     let state = team.state();
     {
         let ctx = Ctx::new(team, group, final_);
@@ -303,7 +303,7 @@ pub(crate) fn run_one(team: &Team) -> bool {
     match found {
         Some(task) => {
             // SAFETY: queued by `Ctx::spawn` from `Box::leak`; popping gave us ownership.
-            run(unsafe { Box::from_raw(task.0.as_ptr()) }, team);
+            run(*unsafe { Box::from_raw(task.0.as_ptr()) }, team);
             true
         }
         None => false,
@@ -330,6 +330,9 @@ pub(crate) fn drain(team: &Team) {
     wait_until(team, || !queues.any_pending());
 }
 
+/// A marker type invariant in `'s`.
+type Invariant<'s> = fn(&'s ()) -> &'s ();
+
 /// A handle for spawning tasks in a taskgroup, given to the closure of [`Team::taskgroup`] and
 /// to every task spawned through it. Tasks may borrow anything that lives for `'s`.
 ///
@@ -348,7 +351,7 @@ pub(crate) fn drain(team: &Team) {
 pub struct Scope<'s> {
     ctx: *const Ctx,
     /// Invariant in `'s`, and neither `Send` nor `Sync` (a scope belongs to its thread).
-    _marker: PhantomData<(fn(&'s ()) -> &'s (), *const ())>,
+    _marker: PhantomData<(Invariant<'s>, *const ())>,
 }
 
 impl<'s> Scope<'s> {
@@ -382,19 +385,20 @@ impl<'s> Scope<'s> {
     /// Spawns a task with OpenMP's `if` and `final` clauses.
     ///
     /// ```
-    /// let mut x = 0;
-    /// parfor::region().num_threads(1).run(|t| t.taskgroup(|s| {
+    /// use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    /// let done = AtomicBool::new(false);
+    /// parfor::parallel(|t| t.taskgroup(|s| t.masked(|| {
     ///     let options = parfor::TaskOptions { deferred: false, final_: false };
-    ///     let x = std::sync::Mutex::new(&mut x);
-    ///     s.spawn_with(options, |_| **x.lock().unwrap() = 1);
-    ///     assert_eq!(**x.lock().unwrap(), 1); // undeferred: already done
-    /// }));
+    ///     s.spawn_with(options, |_| done.store(true, Relaxed));
+    ///     assert!(done.load(Relaxed)); // undeferred: already done
+    /// })));
     /// ```
     pub fn spawn_with(&self, options: TaskOptions, body: impl FnOnce(&Scope<'s>) + Send + 's) {
         let body: Box<dyn FnOnce(&Scope<'s>) + Send + 's> = Box::new(body);
         // SAFETY: only the lifetime changes; the closure is called with the scope of the task
         // running it, for which `'s` still holds (the group waits for it).
-        let body: Box<dyn FnOnce(&Scope<'static>) + Send + 's> = unsafe { std::mem::transmute(body) };
+        let body: Box<dyn FnOnce(&Scope<'static>) + Send + 's> =
+            unsafe { std::mem::transmute(body) };
         self.ctx().spawn(options, body)
     }
 

@@ -60,7 +60,11 @@ fn fib(s: &Scope<'_>, n: u64) -> u64 {
         g.spawn(|s| child.store(fib(s, n - 1), Relaxed));
         mine = fib(g, n - 2);
         g.taskwait();
-        assert_ne!(child.load(Relaxed), 0, "taskwait returned before the child ran");
+        assert_ne!(
+            child.load(Relaxed),
+            0,
+            "taskwait returned before the child ran"
+        );
     });
     child.into_inner() + mine
 }
@@ -77,12 +81,7 @@ fn fib_as_tasks_with_taskwait() {
 }
 
 /// Solutions of n-queens, one task per placement in the first `depth` rows.
-fn queens<'s>(
-    s: &Scope<'s>,
-    n: usize,
-    placed: Vec<usize>,
-    found: &'s AtomicU64,
-) {
+fn queens<'s>(s: &Scope<'s>, n: usize, placed: Vec<usize>, found: &'s AtomicU64) {
     let row = placed.len();
     if row == n {
         found.fetch_add(1, Relaxed);
@@ -110,7 +109,9 @@ fn nqueens_as_tasks() {
     for n in SIZES {
         for (board, solutions) in [(8, 92), (9, 352), (10, 724)] {
             let found = AtomicU64::new(0);
-            on_team(n, |t| t.taskgroup(|s| t.single(|| queens(s, board, vec![], &found))));
+            on_team(n, |t| {
+                t.taskgroup(|s| t.single(|| queens(s, board, vec![], &found)))
+            });
             assert_eq!(found.into_inner(), solutions, "{board} queens, team {n}");
         }
     }
@@ -248,7 +249,12 @@ fn undeferred_and_final_tasks_run_at_once_on_the_spawning_thread() {
 #[test]
 fn taskloop_runs_every_iteration_once() {
     for n in SIZES {
-        for grain in [Grain::Size(1), Grain::Size(37), Grain::Tasks(7), Grain::Tasks(5000)] {
+        for grain in [
+            Grain::Size(1),
+            Grain::Size(37),
+            Grain::Tasks(7),
+            Grain::Tasks(5000),
+        ] {
             let hits: Vec<AtomicUsize> = (0..1000).map(|_| AtomicUsize::new(0)).collect();
             on_team(n, |t| {
                 t.taskgroup(|s| {
@@ -259,7 +265,10 @@ fn taskloop_runs_every_iteration_once() {
                     })
                 })
             });
-            assert!(hits.iter().all(|h| h.load(Relaxed) == 1), "team {n} {grain:?}");
+            assert!(
+                hits.iter().all(|h| h.load(Relaxed) == 1),
+                "team {n} {grain:?}"
+            );
         }
         on_team(n, |t| {
             t.taskgroup(|s| s.taskloop(5..5u32, Grain::Tasks(3), |_| panic!("empty range")))
@@ -318,7 +327,7 @@ fn boxed_taskgroups_and_taskwait_from_plain_functions() {
             assert_eq!(child.load(Relaxed), 1);
             // Left open: ended with the share.
             parfor::taskgroup_begin();
-            parfor::task(TaskOptions::default(), || parfor::taskyield());
+            parfor::task(TaskOptions::default(), parfor::taskyield);
         });
     }
     let ran = Arc::new(AtomicUsize::new(0));
