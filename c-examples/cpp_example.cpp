@@ -1,6 +1,7 @@
 // cpp_example.cpp: parfor from C++ through the header-only parfor.hpp.
 //
 //   make cpp_example && LD_LIBRARY_PATH=../target/release ./cpp_example
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -65,9 +66,31 @@ int main() {
         region_caught = std::string(e.what()) == "thread 0 failed";
     }
 
+    // Tasks: lambdas copied into tasks that any thread may run; a taskgroup waits for them and
+    // their descendants; an exception thrown by a task reaches the caller of the region.
+    std::vector<std::atomic<int>> runs(500);
+    parfor::parallel([&] {
+        parfor::single([&] {
+            parfor::taskgroup([&] {
+                for (auto &r : runs) parfor::task([&r] { parfor::task([&r] { r++; }); });
+            });
+        });
+    });
+    bool tasks_ok = true;
+    for (auto &r : runs) tasks_ok = tasks_ok && r.load() == 1;
+    bool task_caught = false;
+    try {
+        parfor::parallel([&] {
+            parfor::single([&] { parfor::task([] { throw std::runtime_error("task failed"); }); });
+        });
+    } catch (const std::runtime_error &e) {
+        task_caught = std::string(e.what()) == "task failed";
+    }
+
     std::printf("threads=%d sum=%.6f serial=%.6f max=%.6f\n", parfor::num_threads(), sum, serial, top);
     bool ok = std::fabs(sum - serial) < 1e-6 * serial && top == std::sqrt(double(n - 1)) && covered && caught &&
-              refused && again == 4950.0 && region_ok && region_caught;
+              refused && again == 4950.0 && region_ok && region_caught &&
+              tasks_ok && task_caught;
     std::puts(ok ? "cpp_example: OK" : "cpp_example: WRONG");
     return ok ? 0 : 1;
 }

@@ -151,6 +151,36 @@ void block_trampoline(void *ctx) noexcept {
     }
 }
 
+// The first exception that escaped a task, rethrown by parfor::parallel after its region.
+inline std::mutex task_failure_lock;
+inline std::exception_ptr task_failure;
+
+// A task: runs the heap copy of the lambda once and frees it; an exception stops the region and
+// is kept for parfor::parallel.
+template <class F>
+void task_trampoline(void *ctx) noexcept {
+    F *f = static_cast<F *>(ctx);
+    try {
+        (*f)();
+    } catch (...) {
+        {
+            std::lock_guard<std::mutex> guard(task_failure_lock);
+            if (!task_failure) task_failure = std::current_exception();
+        }
+        parfor_stop_region();
+    }
+    delete f;
+}
+
+inline void rethrow_task_failure() {
+    std::exception_ptr failure;
+    {
+        std::lock_guard<std::mutex> guard(task_failure_lock);
+        std::swap(failure, task_failure);
+    }
+    if (failure) std::rethrow_exception(failure);
+}
+
 }  // namespace detail
 
 /// Runs f() on every thread of a team (num_threads threads, or the default when 0); inside,
@@ -163,6 +193,7 @@ void parallel(F &&f, int num_threads = 0) {
     detail::loop_context<Fn> ctx;
     ctx.f = &f;
     int status = parfor_parallel(num_threads, &detail::region_trampoline<Fn>, &ctx);
+    detail::rethrow_task_failure();  // the cause of any stop the region's own exception reports
     ctx.rethrow();
     check(status);
 }
@@ -232,6 +263,40 @@ double parallel_reduce(int64_t begin, int64_t end, reduction op, F &&f,
     ctx.rethrow();
     check(status);
     return out;
+}
+
+/// Spawns a copy of f as a task: some thread of the team runs f() once, by the next barrier or
+/// the end of the region (flags: 0, PARFOR_TASK_UNDEFERRED, PARFOR_TASK_FINAL). Capture by
+/// reference only what outlives the task (wait with taskwait() or taskgroup()). An exception
+/// thrown by a task stops the region and is rethrown by parfor::parallel.
+template <class F>
+void task(F &&f, int flags = 0) {
+    using Fn = std::decay_t<F>;
+    Fn *copy = new Fn(std::forward<F>(f));
+    int status = parfor_task(&detail::task_trampoline<Fn>, copy, flags);
+    if (status != PARFOR_OK) {
+        delete copy;
+        check(status);
+    }
+}
+
+/// Waits until the tasks the current task spawned have finished.
+inline void taskwait() { check(parfor_taskwait()); }
+
+/// Lets the calling thread run a queued task.
+inline void taskyield() { check(parfor_taskyield()); }
+
+/// Runs f(), then waits until every task spawned inside it, and their descendants, have finished.
+template <class F>
+void taskgroup(F &&f) {
+    check(parfor_taskgroup_begin());
+    try {
+        f();
+    } catch (...) {
+        parfor_taskgroup_end();
+        throw;
+    }
+    check(parfor_taskgroup_end());
 }
 
 }  // namespace parfor

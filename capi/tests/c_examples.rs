@@ -121,6 +121,17 @@ fn the_c_team_program_checks_every_construct() {
     }
 }
 
+/// Tasks from C: a taskgroup of 5000 tasks with grandchildren (each run once), fib(27) with
+/// taskwait, an undeferred task, argument checks; at team sizes 1, 2 and 8 (8 threads on a
+/// 2-core machine oversubscribes it).
+#[test]
+fn the_c_tasks_program_checks_every_task() {
+    for threads in ["1", "2", "8"] {
+        let out = check("tasks", &[("OMP_NUM_THREADS", threads)]);
+        assert!(out.contains("every task checked"), "{out}");
+    }
+}
+
 #[test]
 fn forked_children_get_a_working_pool() {
     let out = check("fork_test", &[]);
@@ -140,6 +151,7 @@ fn memcheck_finds_no_errors_in_the_examples() {
         "cpp_example",
         "bad_input",
         "team",
+        "tasks",
     ] {
         let (ok, stdout, stderr) = run(
             program,
