@@ -155,13 +155,12 @@ mod tests {
     #[test]
     fn tasks_run_by_the_waits_and_outside_regions() {
         let n = AtomicUsize::new(0);
-        let ctx = Context((&n as *const AtomicUsize).cast_mut().cast());
+        let counter = || (&n as *const AtomicUsize).cast_mut().cast::<c_void>();
         // SAFETY: `count` with a counter that outlives every task (waited for below).
-        assert_eq!(unsafe { parfor_task(Some(count), ctx.0, 0) }, PARFOR_OK);
+        assert_eq!(unsafe { parfor_task(Some(count), counter(), 0) }, PARFOR_OK);
         assert_eq!(n.load(Relaxed), 1, "outside a region: at once");
         parfor::parallel(|_| {
-            let ctx = ctx;
-            let ctx = ctx.0;
+            let ctx = counter();
             assert_eq!(parfor_taskgroup_begin(), PARFOR_OK);
             for _ in 0..10 {
                 // SAFETY: as above.
