@@ -1,9 +1,10 @@
 //! Tasks at team sizes 1, 2 and 8 (8 threads on this 2-core machine oversubscribes it): every
 //! task runs exactly once, on distinct OS threads where the team has several; recursive
 //! divide and conquer with taskwait at any depth; taskgroups, undeferred and final tasks,
-//! taskloop; tasks finish by barriers and the end of the region; panics reach the caller.
+//! taskloop, dependences; tasks finish by barriers and the end of the region; panics reach the
+//! caller.
 
-use parfor::{Grain, Pool, Scope, TaskOptions, Team};
+use parfor::{Dep, Grain, Pool, Scope, TaskOptions, Team};
 use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::*};
@@ -389,5 +390,98 @@ fn many_tasks_from_one_thread_complete_under_the_cutoff() {
             })
         });
         assert_eq!(runs.into_inner(), 200_000, "team {n}");
+    }
+}
+
+/// Busy work of a pseudo-random length (with a yield now and then), from `seed`.
+fn random_work(seed: u64) {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let spins = x % 2000;
+    for i in 0..spins {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        if i % 500 == 499 {
+            std::thread::yield_now();
+        }
+    }
+    std::hint::black_box(x);
+}
+
+#[test]
+fn dependences_order_writers_and_readers_under_random_durations() {
+    const KEYS: usize = 4;
+    for n in SIZES {
+        // Per key: how many writers have finished, and who is inside (-1: a writer; k > 0: k
+        // readers). A writer must find no one inside and exactly the writers spawned before it
+        // finished; a reader no writer inside and the same count of writers.
+        let version: Vec<AtomicUsize> = (0..KEYS).map(|_| AtomicUsize::new(0)).collect();
+        let inside: Vec<std::sync::atomic::AtomicI64> = (0..KEYS)
+            .map(|_| std::sync::atomic::AtomicI64::new(0))
+            .collect();
+        let ran = AtomicUsize::new(0);
+        on_team(n, |t| {
+            t.taskgroup(|s| {
+                t.single(|| {
+                    let mut writers = [0usize; KEYS];
+                    let mut rng = 12345u64;
+                    for i in 0..400u64 {
+                        rng = rng
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        let key = (rng >> 33) as usize % KEYS;
+                        let writes = (rng >> 40) % 3 == 0;
+                        let expected = writers[key];
+                        let (version, inside, ran) = (&version[key], &inside[key], &ran);
+                        if writes {
+                            writers[key] += 1;
+                            let dep = if i % 2 == 0 {
+                                Dep::Out(key)
+                            } else {
+                                Dep::InOut(key)
+                            };
+                            s.spawn_depend(&[dep], move |_| {
+                                assert_eq!(inside.compare_exchange(0, -1, AcqRel, Acquire), Ok(0));
+                                assert_eq!(version.load(Acquire), expected, "writer out of order");
+                                random_work(i);
+                                version.store(expected + 1, Release);
+                                inside.store(0, Release);
+                                ran.fetch_add(1, Relaxed);
+                            });
+                        } else {
+                            s.spawn_depend(&[Dep::In(key)], move |_| {
+                                assert!(inside.fetch_add(1, AcqRel) >= 0, "a writer is inside");
+                                assert_eq!(version.load(Acquire), expected, "reader out of order");
+                                random_work(i);
+                                inside.fetch_sub(1, AcqRel);
+                                ran.fetch_add(1, Relaxed);
+                            });
+                        }
+                    }
+                })
+            })
+        });
+        assert_eq!(ran.into_inner(), 400, "team {n}");
+    }
+}
+
+#[test]
+fn dependences_chain_across_keys_and_end_at_a_taskwait() {
+    for n in SIZES {
+        on_team(n, |t| {
+            t.taskgroup(|s| {
+                let log = Mutex::new(vec![]);
+                s.taskgroup(|g| {
+                    g.spawn_depend(&[Dep::Out(7)], |_| {
+                        random_work(3);
+                        log.lock().unwrap().push(1)
+                    });
+                    g.spawn_depend(&[Dep::In(7), Dep::Out(8)], |_| log.lock().unwrap().push(2));
+                    g.taskwait();
+                    g.spawn_depend(&[Dep::InOut(8)], |_| log.lock().unwrap().push(3));
+                });
+                assert_eq!(*log.lock().unwrap(), [1, 2, 3], "team {n}");
+            })
+        });
     }
 }
