@@ -104,6 +104,16 @@
 #define PARFOR_ERR_CANCELLED 6
 
 /**
+ * Flag of `parfor_task`: run the task at once on the calling thread (OpenMP's `if(0)`).
+ */
+#define PARFOR_TASK_UNDEFERRED 1
+
+/**
+ * Flag of `parfor_task`: the task and every task spawned inside it run at once (`final`).
+ */
+#define PARFOR_TASK_FINAL 2
+
+/**
  * The major version of this header and library (semantic versioning; the SONAME is
  * `libparfor.so.<major>`).
  *
@@ -962,6 +972,63 @@ const char *parfor_status_message(int status);
  * ```
  */
 const char *parfor_last_error(void);
+
+/**
+ * Spawns `body(ctx)` as a task: some thread of the team runs it once, by the next barrier or the
+ * end of the region (at once outside a region, or with `PARFOR_TASK_UNDEFERRED`). `flags` is 0
+ * or a combination of `PARFOR_TASK_UNDEFERRED` and `PARFOR_TASK_FINAL`.
+ *
+ * ```c
+ * static void visit(void *node) { ...; parfor_task(visit, child, 0); }
+ * parfor_task(visit, root, 0); parfor_taskwait();
+ * ```
+ *
+ * # Safety
+ * `body`, if not null, must be callable with `ctx` on any thread of the team, and `ctx` must stay
+ * valid until the task has run (wait for it with `parfor_taskwait` or a taskgroup when it
+ * points to the caller's stack).
+ */
+int parfor_task(parfor_fn body, void *ctx, int32_t flags);
+
+/**
+ * Waits until the tasks the current task spawned have finished, running queued tasks meanwhile
+ * (`PARFOR_ERR_CANCELLED` if the region is stopping). Outside a region returns at once.
+ *
+ * ```c
+ * parfor_task(left, &a, 0); parfor_task(right, &b, 0); parfor_taskwait(); use(a, b);
+ * ```
+ */
+int parfor_taskwait(void);
+
+/**
+ * Opens a taskgroup in the current task: `parfor_taskgroup_end` waits for every task spawned
+ * until then and their descendants. A group left open is ended when its task ends.
+ *
+ * ```c
+ * parfor_taskgroup_begin(); parfor_task(walk, tree, 0); parfor_taskgroup_end();
+ * ```
+ */
+int parfor_taskgroup_begin(void);
+
+/**
+ * Ends the innermost taskgroup the current task opened, once its tasks and their descendants
+ * have finished. `PARFOR_ERR_INVALID` when the current task has no open group (inside a region),
+ * `PARFOR_ERR_CANCELLED` if the region is stopping. Outside a region returns at once.
+ *
+ * ```c
+ * parfor_taskgroup_begin(); spawn_all(); if (parfor_taskgroup_end() != PARFOR_OK) abort();
+ * ```
+ */
+int parfor_taskgroup_end(void);
+
+/**
+ * Lets the calling thread run a queued task of its team before it continues.
+ *
+ * ```c
+ * while (!ready) parfor_taskyield();
+ * ```
+ */
+int parfor_taskyield(void);
 
 /**
  * Sets the team size of later regions (as `omp_set_num_threads`); `n < 1` is

@@ -24,4 +24,5 @@ pub mod loops;
 pub mod region;
 pub mod schedule;
 pub mod status;
+pub mod task;
 pub mod threads;

@@ -27,6 +27,8 @@
 //! - `join`, `barrier`: the end of a region, and the team barrier (both loom-checked);
 //! - `worksharing`: loops, single, sections, ordered and copyprivate inside a region;
 //! - `constructs`, `critical`: the closure forms of the constructs for Rust code;
+//! - `task`, `taskqueue`: tasks (scopes, taskwait, taskgroup, taskloop) and their work-stealing
+//!   deques;
 //! - `region`, `loops`, `prange`: the region and loop entry points;
 //! - `stop`, `cancel`, `abort`: stopping a region (panic, cancel), and the last resort;
 //! - `global`, `fork`: the global pool, and noticing `fork()`; `env`, `wait`, `affinity`: OMP_*.
@@ -55,6 +57,8 @@ mod region;
 pub mod schedule;
 mod stop;
 mod sync;
+mod task;
+mod taskqueue;
 mod team;
 mod wait;
 mod worker;
@@ -82,6 +86,9 @@ pub use pool::{Pool, PoolBuilder, ThreadsError};
 pub use prange::{prange, Prange, PrangeMap};
 pub use region::{parallel, region, Region};
 pub use schedule::{Plan, Schedule, ScheduleParseError};
+pub use task::{
+    task, taskgroup_begin, taskgroup_end, taskwait, taskyield, Grain, Scope, TaskOptions,
+};
 pub use team::{
     active_level, ancestor_thread_num, in_parallel, level, num_threads, team_size, thread_num,
     with_team, Team,

@@ -18,13 +18,15 @@
 //! any share is caught on its thread, stops the region (no further chunk, every barrier open),
 //! and resumes on the master once the team has finished; the team state is then reset.
 
-use crate::barrier::{Barrier, Passed};
+use crate::barrier::{self, Barrier, Passed};
 use crate::cancel::{self, Cancelled};
 use crate::join::Join;
 use crate::pool::Registry;
 use crate::schedule::{for_each_chunk, Plan};
 use crate::stop::Stop;
 use crate::sync::{AtomicU64, AtomicUsize, Ordering::Relaxed, Padded, RacyCell};
+use crate::task::TaskSlot;
+use crate::taskqueue::TaskQueues;
 use crate::worker::{Job, Worker};
 use crate::worksharing::{LoopCursor, Worksharing};
 use std::any::Any;
@@ -57,6 +59,8 @@ pub(crate) struct TeamState {
     registry: RacyCell<*const Registry>,
     /// Per-thread values of `Team::reduce`, as addresses (one slot per possible thread).
     pub(crate) reduce_slots: Box<[AtomicUsize]>,
+    /// The team's queued tasks (see [`crate::task`]).
+    pub(crate) tasks: TaskQueues,
 }
 
 // SAFETY: the `RacyCell`s are written by the master only while no worker runs (before it hands
@@ -83,6 +87,7 @@ impl TeamState {
             }),
             registry: RacyCell::new(std::ptr::null()),
             reduce_slots: (0..capacity.max(1)).map(|_| AtomicUsize::new(0)).collect(),
+            tasks: TaskQueues::new(capacity),
         }
     }
 
@@ -103,8 +108,9 @@ impl TeamState {
         unsafe { &*self.registry.read() }
     }
 
-    /// The team's barrier, for a team of `size`: `Stopped` when the region stops.
-    pub(crate) fn barrier_wait(&self, size: usize) -> Passed {
+    /// The team's barrier, for a team of `size`: `Stopped` when the region stops. Waiting
+    /// threads run `tasks`.
+    pub(crate) fn barrier_wait(&self, size: usize, tasks: &impl barrier::Tasks) -> Passed {
         if size == 1 {
             return if self.stop.is_stopped() {
                 Passed::Stopped
@@ -112,17 +118,38 @@ impl TeamState {
                 Passed::Together
             };
         }
-        self.barrier
-            .wait(size, &self.stop, self.registry().spin_for_team(size))
+        let spin = self.registry().spin_for_team(size);
+        self.barrier.wait(size, &self.stop, spin, tasks)
+    }
+
+    /// Wakes the threads asleep in the barrier: the region's first task was spawned, and they
+    /// are to run tasks instead.
+    pub(crate) fn wake_barrier_sleepers(&self) {
+        self.barrier.open();
     }
 
     /// Records a panic of one share and stops the region.
-    fn share_panicked(&self, payload: Box<dyn Any + Send>) {
+    pub(crate) fn share_panicked(&self, payload: Box<dyn Any + Send>) {
         self.stop.stop();
         if !payload.is::<RegionStopped>() {
             self.panics.store(payload);
         }
         self.barrier.open();
+    }
+}
+
+/// A barrier's view of the team's tasks, for the thread whose handle this is.
+struct TeamTasks<'a>(&'a Team);
+
+impl barrier::Tasks for TeamTasks<'_> {
+    fn active(&self) -> bool {
+        self.0.state().tasks.used()
+    }
+    fn run_one(&self) -> bool {
+        crate::task::run_one(self.0)
+    }
+    fn pending(&self) -> bool {
+        self.0.state().tasks.any_pending()
     }
 }
 
@@ -149,6 +176,8 @@ pub struct Team {
     pub(crate) cursor: Cell<Option<LoopCursor>>,
     /// The construct of a `single_copy_start` this thread won.
     pub(crate) copy_index: Cell<u64>,
+    /// The task this thread runs (see [`crate::task`]).
+    pub(crate) tasks: TaskSlot,
 }
 
 impl Team {
@@ -211,7 +240,7 @@ impl Team {
     /// parfor::parallel(|t| assert!(t.barrier_status().is_ok()));
     /// ```
     pub fn barrier_status(&self) -> Result<(), Cancelled> {
-        match self.state().barrier_wait(self.size) {
+        match self.state().barrier_wait(self.size, &TeamTasks(self)) {
             Passed::Together => Ok(()),
             Passed::Stopped => Err(Cancelled),
         }
@@ -434,10 +463,14 @@ fn run_share(state: &TeamState, thread: usize, size: usize, share: impl FnOnce(&
         ws_next: Cell::new(state.ws.base()),
         cursor: Cell::new(None),
         copy_index: Cell::new(0),
+        tasks: TaskSlot::default(),
     };
     let _enter = Enter::new(&team);
     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| share(&team))) {
         state.share_panicked(payload);
+    }
+    if state.tasks.used() || team.tasks.touched() {
+        crate::task::end_share(&team);
     }
     team.ws_next.get()
 }
@@ -533,6 +566,7 @@ pub(crate) fn run_region(registry: &Arc<Registry>, requested: usize, work: Work<
         });
     }
     state.stop.reset();
+    state.tasks.reset();
     if state.loop_next.load(Relaxed) != 0 {
         state.loop_next.store(0, Relaxed);
     }

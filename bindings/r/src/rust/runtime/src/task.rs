@@ -1,0 +1,618 @@
+//! OpenMP's tasks inside a region: units of work that any thread of the team may run, with
+//! `taskwait` (a task's children), `taskgroup` (all descendants), undeferred and final tasks,
+//! `taskyield` and `taskloop`.
+//!
+//! In Rust, tasks are spawned through a [`Scope`], given by [`Team::taskgroup`]: as with
+//! `rayon::scope`, a task may borrow anything that outlives the taskgroup, because the taskgroup
+//! returns only when every task spawned in it (and their descendants) has finished.
+//!
+//! ```
+//! use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+//! fn fib(s: &parfor::Scope<'_>, n: u64) -> u64 {
+//!     if n < 15 { return (1..=n).fold((0, 1), |(a, b), _| (b, a + b)).0 }
+//!     let (x, mut y) = (AtomicU64::new(0), 0);
+//!     s.taskgroup(|g| {
+//!         g.spawn(|s| x.store(fib(s, n - 1), Relaxed));
+//!         y = fib(g, n - 2);
+//!     });
+//!     x.into_inner() + y
+//! }
+//! let result = AtomicU64::new(0);
+//! parfor::parallel(|t| t.taskgroup(|s| t.single(|| result.store(fib(s, 25), Relaxed))));
+//! assert_eq!(result.into_inner(), 75025);
+//! ```
+//!
+//! The free functions ([`task`], [`taskwait`], [`taskgroup_begin`], ...) act on the calling
+//! thread's current task, for code that cannot pass a scope (the C ABI); their tasks are
+//! `'static` and finish by the next barrier or the end of the region.
+//!
+//! ## How it works
+//! Each running task has a context on the stack of the thread running it ([`Ctx`]): its
+//! children count (shared with the children, which may outlive it) and its innermost taskgroup.
+//! A thread's share of a region is its implicit task, whose context is made the first time it is
+//! needed. Queues and the team's pending count are in [`crate::taskqueue`]. A thread waiting for
+//! tasks (taskwait, taskgroup, barrier, end of region) runs queued ones meanwhile, its own first,
+//! then stolen ones; so a task waiting for its children never blocks the team, at any depth.
+//! A panic in a task stops the region and resumes on the region's caller; tasks not yet started
+//! in a stopped region are dropped without running.
+
+use crate::cancel::Cancelled;
+use crate::index::Index;
+use crate::loops::IntoRange;
+use crate::sync::{AtomicUsize, Ordering::*};
+use crate::taskqueue::{run_tasks_until, TaskRef};
+use crate::team::Team;
+use std::cell::{Cell, OnceCell};
+use std::marker::PhantomData;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::ptr::NonNull;
+use std::sync::Arc;
+
+/// How a task is spawned: OpenMP's `if` and `final` clauses.
+///
+/// ```
+/// let undeferred = parfor::TaskOptions { deferred: false, ..Default::default() };
+/// assert!(!undeferred.final_);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TaskOptions {
+    /// `false` (`if(false)`): the task runs at once on the spawning thread, which continues
+    /// after it has finished.
+    pub deferred: bool,
+    /// `final(true)`: the task and every task spawned inside it run at once.
+    pub final_: bool,
+}
+
+impl Default for TaskOptions {
+    fn default() -> Self {
+        TaskOptions {
+            deferred: true,
+            final_: false,
+        }
+    }
+}
+
+/// How [`Scope::taskloop`] splits its range into tasks.
+///
+/// ```
+/// let g = parfor::Grain::Size(100);
+/// assert_ne!(g, parfor::Grain::Tasks(4));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grain {
+    /// `grainsize(n)`: tasks of about `n` iterations (at least one).
+    Size(u64),
+    /// `num_tasks(n)`: `n` tasks (fewer when the range is shorter).
+    Tasks(u64),
+}
+
+/// A count of unfinished tasks that a thread can wait for.
+#[derive(Default)]
+struct Count(AtomicUsize);
+
+impl Count {
+    fn add(&self) {
+        self.0.fetch_add(1, Relaxed);
+    }
+    fn done(&self) {
+        self.0.fetch_sub(1, Release);
+    }
+    fn is_zero(&self) -> bool {
+        self.0.load(Acquire) == 0
+    }
+}
+
+/// A taskgroup: its unfinished tasks, and the group it is nested in.
+struct Group {
+    pending: Count,
+    outer: *const Group,
+    /// Opened by [`taskgroup_begin`] (boxed, freed by its end), not by a closure.
+    boxed: bool,
+}
+
+/// A spawned task that has not run yet.
+pub(crate) struct Task {
+    body: Box<dyn FnOnce(&Scope<'static>) + Send>,
+    parent: Arc<Count>,
+    group: *const Group,
+    final_: bool,
+}
+
+/// The context of the task a thread is running (on that thread's stack).
+pub(crate) struct Ctx {
+    team: *const Team,
+    /// This task's unfinished children, made at its first child.
+    children: OnceCell<Arc<Count>>,
+    /// The innermost taskgroup open in this task, or the one the task was spawned in.
+    group: Cell<*const Group>,
+    /// Boxed groups opened in this task and not yet ended.
+    boxed_open: Cell<usize>,
+    final_: bool,
+}
+
+/// A thread's task state inside its region's share: the running task's context, and the
+/// implicit task's (made when first needed).
+#[derive(Default)]
+pub(crate) struct TaskSlot {
+    current: Cell<*const Ctx>,
+    implicit: OnceCell<Box<Ctx>>,
+}
+
+impl TaskSlot {
+    /// Whether this thread ever needed task state in its share.
+    #[inline]
+    pub(crate) fn touched(&self) -> bool {
+        self.implicit.get().is_some() || !self.current.get().is_null()
+    }
+}
+
+impl Ctx {
+    fn new(team: &Team, group: *const Group, final_: bool) -> Ctx {
+        Ctx {
+            team,
+            children: OnceCell::new(),
+            group: Cell::new(group),
+            boxed_open: Cell::new(0),
+            final_,
+        }
+    }
+
+    fn team(&self) -> &Team {
+        // SAFETY: a context lives on the stack of its team thread's share, below the handle.
+        unsafe { &*self.team }
+    }
+
+    /// The context of the task `team`'s thread runs now.
+    fn current(team: &Team) -> &Ctx {
+        let slot = &team.tasks;
+        let current = slot.current.get();
+        if !current.is_null() {
+            // SAFETY: `current` is set only while the context it points to is alive (`run`).
+            return unsafe { &*current };
+        }
+        slot.implicit
+            .get_or_init(|| Box::new(Ctx::new(team, std::ptr::null(), false)))
+    }
+
+    /// Spawns `body` as a child of this task.
+    fn spawn(&self, options: TaskOptions, body: Box<dyn FnOnce(&Scope<'static>) + Send + '_>) {
+        let team = self.team();
+        let queues = &team.state().tasks;
+        let parent = self.children.get_or_init(Arc::default).clone();
+        parent.add();
+        let group = self.group.get();
+        if let Some(g) = group_ref(group) {
+            g.pending.add();
+        }
+        let (queue, first) = queues.count_new(team.num_threads());
+        // SAFETY: the body's borrows outlive the group (or, with no group, the body is 'static:
+        // only `task` spawns outside a group); the task finishes before the group ends.
+        let body: Box<dyn FnOnce(&Scope<'static>) + Send> = unsafe { std::mem::transmute(body) };
+        let final_ = self.final_ || options.final_;
+        let task = Task {
+            body,
+            parent,
+            group,
+            final_,
+        };
+        if first {
+            team.state().wake_barrier_sleepers();
+        }
+        if !queue || final_ || !options.deferred || team.num_threads() == 1 {
+            run(task, team);
+            return;
+        }
+        let task = TaskRef(NonNull::from(Box::leak(Box::new(task))));
+        // SAFETY: `team` is this thread's handle, so its number is this thread's.
+        unsafe { queues.push(team.thread_num(), task) };
+    }
+
+    /// Waits (running tasks) until this task's children have finished.
+    fn taskwait(&self) -> Result<(), Cancelled> {
+        if let Some(children) = self.children.get() {
+            wait_until(self.team(), || children.is_zero());
+        }
+        self.team().stopped_status()
+    }
+
+    /// Waits for `group`'s tasks, after ending the boxed groups opened inside it.
+    fn close(&self, group: &Group) {
+        while !std::ptr::eq(self.group.get(), group) && self.end_boxed() {}
+        wait_until(self.team(), || group.pending.is_zero());
+        self.group.set(group.outer);
+    }
+
+    fn begin_boxed(&self) {
+        let group = Box::new(Group {
+            pending: Count::default(),
+            outer: self.group.get(),
+            boxed: true,
+        });
+        self.group.set(Box::into_raw(group));
+        self.boxed_open.set(self.boxed_open.get() + 1);
+    }
+
+    /// Ends the innermost group if it is a boxed one opened in this task; `false` if not.
+    fn end_boxed(&self) -> bool {
+        let group = self.group.get();
+        match group_ref(group) {
+            Some(g) if g.boxed && self.boxed_open.get() > 0 => {
+                self.close(g);
+                self.boxed_open.set(self.boxed_open.get() - 1);
+                // SAFETY: made by `begin_boxed` with `Box::into_raw`; its tasks have finished and
+                // nothing else points to it.
+                drop(unsafe { Box::from_raw(group.cast_mut()) });
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Drop for Ctx {
+    fn drop(&mut self) {
+        while self.boxed_open.get() > 0 && self.end_boxed() {}
+    }
+}
+
+fn group_ref<'a>(group: *const Group) -> Option<&'a Group> {
+    // SAFETY: a group pointer is null or names a group alive until its tasks have finished,
+    // which includes every holder of the pointer.
+    unsafe { group.as_ref() }
+}
+
+/// Runs `task` on `team`'s thread (queued or undeferred), then releases its counts.
+fn run(task: Task, team: &Team) {
+    let Task {
+        body,
+        parent,
+        group,
+        final_,
+    } = task;
+    let state = team.state();
+    {
+        let ctx = Ctx::new(team, group, final_);
+        let outer = team.tasks.current.replace(&ctx);
+        let ran = if state.stop().is_stopped() {
+            catch_unwind(AssertUnwindSafe(move || drop(body)))
+        } else {
+            catch_unwind(AssertUnwindSafe(|| body(&Scope::new(&ctx))))
+        };
+        if let Err(payload) = ran {
+            state.share_panicked(payload);
+        }
+        drop(ctx);
+        team.tasks.current.set(outer);
+    }
+    parent.done();
+    drop(parent);
+    if let Some(g) = group_ref(group) {
+        g.pending.done();
+    }
+    state.tasks.finished();
+}
+
+/// Runs one queued task on `team`'s thread, if one can be found.
+pub(crate) fn run_one(team: &Team) -> bool {
+    // SAFETY: `team` is the calling thread's handle in the region running on its state.
+    let found = unsafe {
+        team.state()
+            .tasks
+            .find(team.thread_num(), team.num_threads())
+    };
+    match found {
+        Some(task) => {
+            // SAFETY: queued by `Ctx::spawn` from `Box::leak`; popping gave us ownership.
+            run(*unsafe { Box::from_raw(task.0.as_ptr()) }, team);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Runs queued tasks on `team`'s thread until `done()`.
+pub(crate) fn wait_until(team: &Team, done: impl Fn() -> bool) {
+    run_tasks_until(done, || run_one(team));
+}
+
+/// The end of `team`'s thread's share: ends the groups its implicit task left open, then runs
+/// queued tasks until the team has none left.
+pub(crate) fn end_share(team: &Team) {
+    if let Some(implicit) = team.tasks.implicit.get() {
+        while implicit.end_boxed() {}
+    }
+    drain(team);
+}
+
+/// Runs queued tasks on `team`'s thread until the team has none left.
+pub(crate) fn drain(team: &Team) {
+    let queues = &team.state().tasks;
+    wait_until(team, || !queues.any_pending());
+}
+
+/// A marker type invariant in `'s`.
+type Invariant<'s> = fn(&'s ()) -> &'s ();
+
+/// A handle for spawning tasks in a taskgroup, given to the closure of [`Team::taskgroup`] and
+/// to every task spawned through it. Tasks may borrow anything that lives for `'s`.
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+/// let data: Vec<u64> = (1..=100).collect();
+/// let total = AtomicU64::new(0);
+/// parfor::parallel(|t| t.taskgroup(|s| t.single(|| {
+///     let total = &total;
+///     for x in &data {
+///         s.spawn(move |_| { total.fetch_add(*x, Relaxed); });
+///     }
+/// })));
+/// assert_eq!(total.into_inner(), 5050);
+/// ```
+pub struct Scope<'s> {
+    ctx: *const Ctx,
+    /// Invariant in `'s`, and neither `Send` nor `Sync` (a scope belongs to its thread).
+    _marker: PhantomData<(Invariant<'s>, *const ())>,
+}
+
+impl<'s> Scope<'s> {
+    fn new(ctx: &Ctx) -> Scope<'s> {
+        Scope {
+            ctx,
+            _marker: PhantomData,
+        }
+    }
+
+    fn ctx(&self) -> &Ctx {
+        // SAFETY: a scope is made on the stack of the thread running the task, below its context.
+        unsafe { &*self.ctx }
+    }
+
+    /// Spawns a task: `body` runs once, on some thread of the team, before the innermost
+    /// taskgroup around this call ends.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    /// let runs = AtomicUsize::new(0);
+    /// parfor::parallel(|t| t.taskgroup(|s| {
+    ///     s.spawn(|_| { runs.fetch_add(1, Relaxed); });
+    /// }));
+    /// assert_eq!(runs.into_inner(), parfor::max_threads());
+    /// ```
+    pub fn spawn(&self, body: impl FnOnce(&Scope<'s>) + Send + 's) {
+        self.spawn_with(TaskOptions::default(), body)
+    }
+
+    /// Spawns a task with OpenMP's `if` and `final` clauses.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    /// let done = AtomicBool::new(false);
+    /// parfor::parallel(|t| t.taskgroup(|s| t.masked(|| {
+    ///     let options = parfor::TaskOptions { deferred: false, final_: false };
+    ///     s.spawn_with(options, |_| done.store(true, Relaxed));
+    ///     assert!(done.load(Relaxed)); // undeferred: already done
+    /// })));
+    /// ```
+    pub fn spawn_with(&self, options: TaskOptions, body: impl FnOnce(&Scope<'s>) + Send + 's) {
+        let body: Box<dyn FnOnce(&Scope<'s>) + Send + 's> = Box::new(body);
+        // SAFETY: only the lifetime changes; the closure is called with the scope of the task
+        // running it, for which `'s` still holds (the group waits for it).
+        let body: Box<dyn FnOnce(&Scope<'static>) + Send + 's> =
+            unsafe { std::mem::transmute(body) };
+        self.ctx().spawn(options, body)
+    }
+
+    /// Waits until the tasks this task spawned (not their descendants) have finished, running
+    /// queued tasks meanwhile. Unwinds if the region stops.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    /// parfor::parallel(|t| t.taskgroup(|s| {
+    ///     let done = AtomicBool::new(false);
+    ///     s.taskgroup(|g| {
+    ///         g.spawn(|_| done.store(true, Relaxed));
+    ///         g.taskwait();
+    ///         assert!(done.load(Relaxed));
+    ///     });
+    /// }));
+    /// ```
+    pub fn taskwait(&self) {
+        if self.ctx().taskwait().is_err() {
+            self.ctx().team().barrier_unwinds()
+        }
+    }
+
+    /// Runs `body` in a nested taskgroup: returns when every task spawned inside it, and their
+    /// descendants, have finished. Unwinds if the region stops.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    /// parfor::parallel(|t| t.taskgroup(|s| {
+    ///     let n = AtomicUsize::new(0);
+    ///     s.taskgroup(|g| g.spawn(|g| g.spawn(|_| { n.fetch_add(1, Relaxed); })));
+    ///     assert_eq!(n.load(Relaxed), 1);
+    /// }));
+    /// ```
+    pub fn taskgroup<'g, R>(&self, body: impl FnOnce(&Scope<'g>) -> R) -> R {
+        in_group(self.ctx(), body)
+    }
+
+    /// Lets this thread run a queued task before it continues (OpenMP's `taskyield`).
+    ///
+    /// ```
+    /// parfor::parallel(|t| t.taskgroup(|s| s.taskyield()));
+    /// ```
+    pub fn taskyield(&self) {
+        run_one(self.ctx().team());
+    }
+
+    /// This thread's number in the team (the thread running the task).
+    ///
+    /// ```
+    /// parfor::parallel(|t| t.taskgroup(|s| assert_eq!(s.thread_num(), t.thread_num())));
+    /// ```
+    pub fn thread_num(&self) -> usize {
+        self.ctx().team().thread_num()
+    }
+
+    /// Splits `range` into tasks as `grain` says and runs `body(i)` for every index, in a
+    /// taskgroup of its own (OpenMP's `taskloop`): returns when every iteration has run.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+    /// let sum = AtomicU64::new(0);
+    /// parfor::parallel(|t| t.taskgroup(|s| t.single(|| {
+    ///     s.taskloop(0..1000u64, parfor::Grain::Size(64), |i| { sum.fetch_add(i, Relaxed); });
+    /// })));
+    /// assert_eq!(sum.into_inner(), 499500);
+    /// ```
+    pub fn taskloop<I: Index>(
+        &self,
+        range: impl IntoRange<I>,
+        grain: Grain,
+        body: impl Fn(I) + Sync,
+    ) {
+        let range = range.into_range();
+        let len = I::len(&range);
+        let tasks = match grain {
+            Grain::Size(g) => len.div_ceil(g.max(1)),
+            Grain::Tasks(n) => n.clamp(1, len.max(1)),
+        };
+        let (body, start) = (&body, range.start);
+        let bound = |k: u64| (u128::from(len) * u128::from(k) / u128::from(tasks)) as u64;
+        self.taskgroup(|g| {
+            for k in 0..tasks {
+                let (lo, hi) = (bound(k), bound(k + 1));
+                if lo < hi {
+                    g.spawn(move |_| (lo..hi).for_each(|i| body(start.offset(i))));
+                }
+            }
+        })
+    }
+}
+
+/// Runs `body` in a taskgroup opened in `ctx`; waits for its tasks even if `body` unwinds.
+fn in_group<'g, R>(ctx: &Ctx, body: impl FnOnce(&Scope<'g>) -> R) -> R {
+    let group = Group {
+        pending: Count::default(),
+        outer: ctx.group.get(),
+        boxed: false,
+    };
+    ctx.group.set(&group);
+    let result = catch_unwind(AssertUnwindSafe(|| body(&Scope::new(ctx))));
+    ctx.close(&group);
+    match result {
+        Ok(r) if !ctx.team().is_stopped() => r,
+        Ok(_) => ctx.team().barrier_unwinds(),
+        Err(payload) => resume_unwind(payload),
+    }
+}
+
+impl Team {
+    /// Runs `body` with a [`Scope`] for spawning tasks: returns when every task spawned in it,
+    /// and their descendants, have finished (OpenMP's `taskgroup` around the tasks). Threads
+    /// waiting here, at a barrier or at the end of the region run queued tasks meanwhile. A panic
+    /// in a task resumes on the region's caller.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    /// let runs = AtomicUsize::new(0);
+    /// parfor::parallel(|t| t.taskgroup(|s| t.single(|| {
+    ///     for _ in 0..100 { s.spawn(|_| { runs.fetch_add(1, Relaxed); }) }
+    /// })));
+    /// assert_eq!(runs.into_inner(), 100);
+    /// ```
+    pub fn taskgroup<'s, R>(&self, body: impl FnOnce(&Scope<'s>) -> R) -> R {
+        in_group(Ctx::current(self), body)
+    }
+
+    /// `Err` once the region stops.
+    fn stopped_status(&self) -> Result<(), Cancelled> {
+        if self.is_stopped() {
+            Err(Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Spawns a `'static` task from the calling thread's current task (for code that cannot pass a
+/// [`Scope`], such as the C ABI). Inside a region it finishes by the next barrier or the end of
+/// the region; outside any, it runs at once.
+///
+/// ```
+/// use std::sync::{Arc, atomic::{AtomicUsize, Ordering::Relaxed}};
+/// let runs = Arc::new(AtomicUsize::new(0));
+/// parfor::parallel(|_| {
+///     let runs = runs.clone();
+///     parfor::task(Default::default(), move || { runs.fetch_add(1, Relaxed); });
+/// });
+/// assert_eq!(runs.load(Relaxed), parfor::max_threads());
+/// ```
+pub fn task(options: TaskOptions, body: impl FnOnce() + Send + 'static) {
+    crate::team::with_team(|team| match team {
+        Some(team) => Ctx::current(team).spawn(options, Box::new(move |_: &Scope<'_>| body())),
+        None => body(),
+    })
+}
+
+/// Waits until the calling thread's current task's children have finished, running queued tasks
+/// meanwhile. `Err` if the region stops. Outside a region, returns at once.
+///
+/// ```
+/// parfor::parallel(|_| {
+///     parfor::task(Default::default(), || {});
+///     assert!(parfor::taskwait().is_ok());
+/// });
+/// ```
+pub fn taskwait() -> Result<(), Cancelled> {
+    crate::team::with_team(|team| team.map_or(Ok(()), |t| Ctx::current(t).taskwait()))
+}
+
+/// Runs one queued task of the calling thread's team, if there is one (`taskyield`).
+///
+/// ```
+/// parfor::parallel(|_| parfor::taskyield());
+/// ```
+pub fn taskyield() {
+    crate::team::with_team(|team| {
+        if let Some(t) = team {
+            run_one(t);
+        }
+    })
+}
+
+/// Opens a taskgroup in the calling thread's current task; [`taskgroup_end`] waits for the tasks
+/// spawned since. A group left open is ended when its task ends. Outside a region, does nothing.
+///
+/// ```
+/// parfor::parallel(|_| {
+///     parfor::taskgroup_begin();
+///     parfor::task(Default::default(), || {});
+///     assert_eq!(parfor::taskgroup_end(), Ok(true));
+/// });
+/// ```
+pub fn taskgroup_begin() {
+    crate::team::with_team(|team| {
+        if let Some(t) = team {
+            Ctx::current(t).begin_boxed()
+        }
+    })
+}
+
+/// Ends the innermost taskgroup opened by [`taskgroup_begin`] in the current task, after its
+/// tasks and their descendants have finished: `Ok(false)` when no such group is open (or outside
+/// a region), `Err` if the region stops.
+///
+/// ```
+/// assert_eq!(parfor::taskgroup_end(), Ok(false));
+/// ```
+pub fn taskgroup_end() -> Result<bool, Cancelled> {
+    crate::team::with_team(|team| match team {
+        Some(t) => {
+            let ended = Ctx::current(t).end_boxed();
+            t.stopped_status().map(|()| ended)
+        }
+        None => Ok(false),
+    })
+}
