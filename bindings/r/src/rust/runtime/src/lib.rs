@@ -27,8 +27,8 @@
 //! - `join`, `barrier`: the end of a region, and the team barrier (both loom-checked);
 //! - `worksharing`: loops, single, sections, ordered and copyprivate inside a region;
 //! - `constructs`, `critical`: the closure forms of the constructs for Rust code;
-//! - `task`, `taskqueue`: tasks (scopes, taskwait, taskgroup, taskloop) and their work-stealing
-//!   deques;
+//! - `task`, `taskqueue`, `depend`: tasks (scopes, taskwait, taskgroup, taskloop), their
+//!   work-stealing deques, and dependences among sibling tasks;
 //! - `region`, `loops`, `prange`: the region and loop entry points;
 //! - `stop`, `cancel`, `abort`: stopping a region (panic, cancel), and the last resort;
 //! - `global`, `fork`: the global pool, and noticing `fork()`; `env`, `wait`, `affinity`: OMP_*.
@@ -44,6 +44,7 @@ mod barrier;
 mod cancel;
 mod constructs;
 mod critical;
+mod depend;
 mod env;
 mod fork;
 mod global;
@@ -68,6 +69,7 @@ pub use affinity::{Places, ProcBind};
 pub use cancel::{cancel, cancellable, AllocError, Cancelled};
 pub use constructs::Ordered;
 pub use critical::{critical, critical_named};
+pub use depend::Dep;
 pub use env::{
     thread_cap, DisplayEnv, Setting, Settings, Source, Warning, DEFAULT_SERIAL_THRESHOLD,
     MAX_ACTIVE_LEVELS,

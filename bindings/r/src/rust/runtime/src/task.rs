@@ -37,6 +37,7 @@
 //! in a stopped region are dropped without running.
 
 use crate::cancel::Cancelled;
+use crate::depend::{Dep, DepMap, DepNode};
 use crate::index::Index;
 use crate::loops::IntoRange;
 use crate::sync::{AtomicUsize, Ordering::*};
@@ -116,7 +117,13 @@ pub(crate) struct Task {
     parent: Arc<Count>,
     group: *const Group,
     final_: bool,
+    /// Its node among its siblings' dependences, if it has any.
+    dep: Option<Arc<DepNode>>,
 }
+
+// SAFETY: the body is `Send`; the group pointer names a group that outlives the task (it waits
+// for it), whichever thread runs it.
+unsafe impl Send for Task {}
 
 /// The context of the task a thread is running (on that thread's stack).
 pub(crate) struct Ctx {
@@ -128,6 +135,8 @@ pub(crate) struct Ctx {
     /// Boxed groups opened in this task and not yet ended.
     boxed_open: Cell<usize>,
     final_: bool,
+    /// Dependences among this task's children.
+    deps: DepMap,
 }
 
 /// A thread's task state inside its region's share: the running task's context, and the
@@ -154,6 +163,7 @@ impl Ctx {
             group: Cell::new(group),
             boxed_open: Cell::new(0),
             final_,
+            deps: DepMap::default(),
         }
     }
 
@@ -174,8 +184,13 @@ impl Ctx {
             .get_or_init(|| Box::new(Ctx::new(team, std::ptr::null(), false)))
     }
 
-    /// Spawns `body` as a child of this task.
-    fn spawn(&self, options: TaskOptions, body: Box<dyn FnOnce(&Scope<'static>) + Send + '_>) {
+    /// Spawns `body` as a child of this task, after its siblings named by `deps`.
+    fn spawn(
+        &self,
+        options: TaskOptions,
+        deps: &[Dep],
+        body: Box<dyn FnOnce(&Scope<'static>) + Send + '_>,
+    ) {
         let team = self.team();
         let queues = &team.state().tasks;
         let parent = self.children.get_or_init(Arc::default).clone();
@@ -194,17 +209,30 @@ impl Ctx {
             parent,
             group,
             final_,
+            dep: None,
         };
         if first {
             team.state().wake_barrier_sleepers();
         }
-        if !queue || final_ || !options.deferred || team.num_threads() == 1 {
-            run(task, team);
+        let at_once = !queue || final_ || !options.deferred || team.num_threads() == 1;
+        if deps.is_empty() {
+            schedule(task, team, at_once);
             return;
         }
-        let task = TaskRef(NonNull::from(Box::leak(Box::new(task))));
-        // SAFETY: `team` is this thread's handle, so its number is this thread's.
-        unsafe { queues.push(team.thread_num(), task) };
+        let mut node = None;
+        let ready = self.deps.register(deps, task, |task, n| {
+            node = Some(n.clone());
+            task.dep = Some(n);
+        });
+        match ready {
+            Some(task) => schedule(task, team, at_once),
+            // Undeferred: this thread goes on only once the task has run.
+            None if at_once => {
+                let node = node.expect("registered");
+                wait_until(team, || node.is_done());
+            }
+            None => {}
+        }
     }
 
     /// Waits (running tasks) until this task's children have finished.
@@ -212,6 +240,7 @@ impl Ctx {
         if let Some(children) = self.children.get() {
             wait_until(self.team(), || children.is_zero());
         }
+        self.deps.clear();
         self.team().stopped_status()
     }
 
@@ -261,13 +290,26 @@ fn group_ref<'a>(group: *const Group) -> Option<&'a Group> {
     unsafe { group.as_ref() }
 }
 
-/// Runs `task` on `team`'s thread (queued or undeferred), then releases its counts.
+/// Runs `task` on `team`'s thread now, or queues it there.
+fn schedule(task: Task, team: &Team, now: bool) {
+    if now {
+        run(task, team);
+        return;
+    }
+    let task = TaskRef(NonNull::from(Box::leak(Box::new(task))));
+    // SAFETY: `team` is this thread's handle, so its number is this thread's.
+    unsafe { team.state().tasks.push(team.thread_num(), task) };
+}
+
+/// Runs `task` on `team`'s thread (queued or undeferred), then releases its successors and
+/// counts.
 fn run(task: Task, team: &Team) {
     let Task {
         body,
         parent,
         group,
         final_,
+        dep,
     } = task;
     let state = team.state();
     {
@@ -283,6 +325,11 @@ fn run(task: Task, team: &Team) {
         }
         drop(ctx);
         team.tasks.current.set(outer);
+    }
+    if let Some(node) = dep {
+        for successor in node.finish() {
+            schedule(successor, team, team.num_threads() == 1);
+        }
     }
     parent.done();
     drop(parent);
@@ -399,7 +446,29 @@ impl<'s> Scope<'s> {
         // running it, for which `'s` still holds (the group waits for it).
         let body: Box<dyn FnOnce(&Scope<'static>) + Send + 's> =
             unsafe { std::mem::transmute(body) };
-        self.ctx().spawn(options, body)
+        self.ctx().spawn(options, &[], body)
+    }
+
+    /// Spawns a task that runs after the earlier sibling tasks (spawned by the same task) its
+    /// dependences name: after the previous writer of each key it names, and, for a key it
+    /// writes, after the readers since (OpenMP's `depend(in/out/inout: key)`).
+    ///
+    /// ```
+    /// use parfor::Dep;
+    /// use std::sync::Mutex;
+    /// let log = Mutex::new(vec![]);
+    /// parfor::parallel(|t| t.taskgroup(|s| t.single(|| {
+    ///     s.spawn_depend(&[Dep::Out(1)], |_| log.lock().unwrap().push("write"));
+    ///     s.spawn_depend(&[Dep::In(1)], |_| log.lock().unwrap().push("read"));
+    /// })));
+    /// assert_eq!(log.into_inner().unwrap(), ["write", "read"]);
+    /// ```
+    pub fn spawn_depend(&self, deps: &[Dep], body: impl FnOnce(&Scope<'s>) + Send + 's) {
+        let body: Box<dyn FnOnce(&Scope<'s>) + Send + 's> = Box::new(body);
+        // SAFETY: as in `spawn_with`.
+        let body: Box<dyn FnOnce(&Scope<'static>) + Send + 's> =
+            unsafe { std::mem::transmute(body) };
+        self.ctx().spawn(TaskOptions::default(), deps, body)
     }
 
     /// Waits until the tasks this task spawned (not their descendants) have finished, running
@@ -551,7 +620,7 @@ impl Team {
 /// ```
 pub fn task(options: TaskOptions, body: impl FnOnce() + Send + 'static) {
     crate::team::with_team(|team| match team {
-        Some(team) => Ctx::current(team).spawn(options, Box::new(move |_: &Scope<'_>| body())),
+        Some(team) => Ctx::current(team).spawn(options, &[], Box::new(move |_: &Scope<'_>| body())),
         None => body(),
     })
 }
