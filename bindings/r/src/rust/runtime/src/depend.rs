@@ -14,11 +14,11 @@
 //! `waiting`. Whoever brings `waiting` to zero (the registrant dropping its extra one, or the
 //! last predecessor) takes the held task and schedules it: exactly one of them, exactly once.
 
+use crate::sync::{AtomicUsize, Mutex, MutexGuard, Ordering::AcqRel};
 use crate::task::Task;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering::AcqRel};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 /// A dependence of a task on a key (an address, an index, any number naming the datum).
 ///
@@ -144,5 +144,41 @@ impl DepMap {
     /// Forgets every sibling (after a taskwait: all have finished).
     pub(crate) fn clear(&self) {
         self.0.borrow_mut().clear();
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use crate::sync::thread;
+
+    /// Registers an empty task with `deps`; returns the ready task, if any, and its node.
+    fn register(map: &DepMap, deps: &[Dep]) -> (Option<Task>, Arc<DepNode>) {
+        let mut node = None;
+        let ready = map.register(deps, Task::empty(), |task, n| {
+            node = Some(n.clone());
+            task.set_dep(n);
+        });
+        (ready, node.unwrap())
+    }
+
+    /// Two writers finish on two threads while their parent registers a reader of both: the
+    /// reader is released exactly once (by the registration or by one of the finishing tasks).
+    #[test]
+    fn loom_a_held_task_is_released_exactly_once() {
+        loom::model(|| {
+            let map = DepMap::default();
+            let (t1, n1) = register(&map, &[Dep::Out(1)]);
+            let (t2, n2) = register(&map, &[Dep::Out(2)]);
+            assert!(
+                t1.is_some() && t2.is_some(),
+                "no predecessors: ready at once"
+            );
+            let finish = |n: Arc<DepNode>| thread::spawn(move || n.finish().len());
+            let (a, b) = (finish(n1), finish(n2));
+            let (t3, _) = register(&map, &[Dep::In(1), Dep::In(2)]);
+            let released = usize::from(t3.is_some()) + a.join().unwrap() + b.join().unwrap();
+            assert_eq!(released, 1);
+        });
     }
 }

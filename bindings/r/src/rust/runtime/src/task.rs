@@ -121,6 +121,24 @@ pub(crate) struct Task {
     dep: Option<Arc<DepNode>>,
 }
 
+#[cfg(all(test, loom))]
+impl Task {
+    /// A task that does nothing, in no group, for the loom models.
+    pub(crate) fn empty() -> Task {
+        Task {
+            body: Box::new(|_| {}),
+            parent: Arc::default(),
+            group: std::ptr::null(),
+            final_: false,
+            dep: None,
+        }
+    }
+
+    pub(crate) fn set_dep(&mut self, node: Arc<DepNode>) {
+        self.dep = Some(node);
+    }
+}
+
 // SAFETY: the body is `Send`; the group pointer names a group that outlives the task (it waits
 // for it), whichever thread runs it.
 unsafe impl Send for Task {}
@@ -148,6 +166,12 @@ pub(crate) struct TaskSlot {
 }
 
 impl TaskSlot {
+    /// Whether this thread is running an explicit task.
+    #[inline]
+    pub(crate) fn in_task(&self) -> bool {
+        !self.current.get().is_null()
+    }
+
     /// Whether this thread ever needed task state in its share.
     #[inline]
     pub(crate) fn touched(&self) -> bool {

@@ -240,6 +240,11 @@ impl Team {
     /// parfor::parallel(|t| assert!(t.barrier_status().is_ok()));
     /// ```
     pub fn barrier_status(&self) -> Result<(), Cancelled> {
+        // A thread may be running the task from inside a wait of its own (a barrier, say).
+        assert!(
+            !self.tasks.in_task(),
+            "a barrier inside a task (OpenMP forbids it): the task panics instead of deadlocking"
+        );
         match self.state().barrier_wait(self.size, &TeamTasks(self)) {
             Passed::Together => Ok(()),
             Passed::Stopped => Err(Cancelled),
