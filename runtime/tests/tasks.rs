@@ -487,19 +487,29 @@ fn dependences_chain_across_keys_and_end_at_a_taskwait() {
 }
 
 #[test]
-fn a_barrier_inside_a_task_panics_instead_of_deadlocking() {
-    for n in SIZES {
-        let pool = Pool::builder().threads(n).build().unwrap();
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            pool.parallel(|t| {
-                t.taskgroup(|s| {
-                    s.spawn(|_| parfor::with_team(|team| team.unwrap().barrier()));
-                });
-            })
-        }));
-        let payload = result.expect_err("the barrier in a task panicked");
-        let message = payload.downcast_ref::<&str>().copied().unwrap_or_default();
-        assert!(message.starts_with("a barrier inside a task"), "{message}");
-        pool.parallel(|t| t.barrier());
+fn team_constructs_inside_a_task_panic_instead_of_deadlocking() {
+    let barrier = |t: &Team| t.barrier();
+    let single = |t: &Team| t.single(|| {});
+    for (construct, expected) in [
+        (
+            &barrier as &(dyn Fn(&Team) + Sync),
+            "a barrier inside a task",
+        ),
+        (&single, "a worksharing construct inside a task"),
+    ] {
+        for n in SIZES {
+            let pool = Pool::builder().threads(n).build().unwrap();
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                pool.parallel(|t| {
+                    t.taskgroup(|s| {
+                        s.spawn(|_| parfor::with_team(|team| construct(team.unwrap())));
+                    });
+                })
+            }));
+            let payload = result.expect_err("the construct in a task panicked");
+            let message = payload.downcast_ref::<&str>().copied().unwrap_or_default();
+            assert!(message.starts_with(expected), "{message}");
+            pool.parallel(|t| t.single(|| {}));
+        }
     }
 }
