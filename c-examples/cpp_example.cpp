@@ -86,6 +86,12 @@ int main() {
     } catch (const std::runtime_error &e) {
         task_caught = std::string(e.what()) == "task failed";
     }
+    try {
+        parfor::task([] { throw std::runtime_error("outside"); });  // outside a region: at once
+        task_caught = false;
+    } catch (const std::runtime_error &e) {
+        task_caught = task_caught && std::string(e.what()) == "outside";
+    }
 
     std::printf("threads=%d sum=%.6f serial=%.6f max=%.6f\n", parfor::num_threads(), sum, serial, top);
     bool ok = std::fabs(sum - serial) < 1e-6 * serial && top == std::sqrt(double(n - 1)) && covered && caught &&

@@ -268,9 +268,14 @@ double parallel_reduce(int64_t begin, int64_t end, reduction op, F &&f,
 /// Spawns a copy of f as a task: some thread of the team runs f() once, by the next barrier or
 /// the end of the region (flags: 0, PARFOR_TASK_UNDEFERRED, PARFOR_TASK_FINAL). Capture by
 /// reference only what outlives the task (wait with taskwait() or taskgroup()). An exception
-/// thrown by a task stops the region and is rethrown by parfor::parallel.
+/// thrown by a task stops the region and is rethrown by parfor::parallel. Outside a region f()
+/// runs at once, and its exception reaches the caller.
 template <class F>
 void task(F &&f, int flags = 0) {
+    if (!parfor_in_parallel()) {
+        f();
+        return;
+    }
     using Fn = std::decay_t<F>;
     Fn *copy = new Fn(std::forward<F>(f));
     int status = parfor_task(&detail::task_trampoline<Fn>, copy, flags);
