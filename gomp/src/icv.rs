@@ -47,33 +47,49 @@ pub extern "C" fn omp_get_num_procs() -> c_int {
 /// `OMP_THREAD_LIMIT` (capped by parfor).
 #[no_mangle]
 pub extern "C" fn omp_get_thread_limit() -> c_int {
-    to_int(parfor::thread_limit())
+    let pool = parfor::thread_limit();
+    to_int(task_env::thread_limit().map_or(pool, |n| n.min(pool)))
 }
 
 /// Sets dyn-var: with true, teams never exceed the CPUs the process may use.
 #[no_mangle]
 pub extern "C" fn omp_set_dynamic(on: c_int) {
-    parfor::set_dynamic(on != 0)
+    if !task_env::update_icvs(|i| i.dynamic = on != 0) {
+        parfor::set_dynamic(on != 0)
+    }
 }
 
 /// dyn-var.
 #[no_mangle]
 pub extern "C" fn omp_get_dynamic() -> c_int {
-    c_int::from(parfor::dynamic())
+    c_int::from(task_env::icvs().map_or_else(parfor::dynamic, |i| i.dynamic))
 }
 
 /// Sets max-active-levels-var (negative values are ignored; capped by the runtime).
 #[no_mangle]
 pub extern "C" fn omp_set_max_active_levels(n: c_int) {
     if let Ok(n) = usize::try_from(n) {
+        set_max_active_levels(n)
+    }
+}
+
+/// Sets max-active-levels-var: a target region's own inside one, else the process's.
+fn set_max_active_levels(n: usize) {
+    let n = n.min(parfor::MAX_ACTIVE_LEVELS);
+    if !task_env::update_icvs(|i| i.max_active_levels = n) {
         parfor::set_max_active_levels(n)
     }
+}
+
+/// max-active-levels-var of this task.
+fn max_active_levels() -> usize {
+    task_env::icvs().map_or_else(parfor::max_active_levels, |i| i.max_active_levels)
 }
 
 /// max-active-levels-var.
 #[no_mangle]
 pub extern "C" fn omp_get_max_active_levels() -> c_int {
-    to_int(parfor::max_active_levels())
+    to_int(max_active_levels())
 }
 
 /// The most active levels parfor supports.
@@ -86,7 +102,7 @@ pub extern "C" fn omp_get_supported_active_levels() -> c_int {
 /// one.
 #[no_mangle]
 pub extern "C" fn omp_set_nested(on: c_int) {
-    parfor::set_max_active_levels(if on != 0 {
+    set_max_active_levels(if on != 0 {
         parfor::MAX_ACTIVE_LEVELS
     } else {
         1
@@ -96,7 +112,7 @@ pub extern "C" fn omp_set_nested(on: c_int) {
 /// Deprecated: whether more than one active level is allowed.
 #[no_mangle]
 pub extern "C" fn omp_get_nested() -> c_int {
-    c_int::from(parfor::max_active_levels() > 1)
+    c_int::from(max_active_levels() > 1)
 }
 
 /// The schedule `schedule(runtime)` loops use, as `omp_sched_t` and chunk.
@@ -125,12 +141,19 @@ pub(crate) fn schedule_from_omp(kind: c_int, chunk: i64) -> Option<Schedule> {
     })
 }
 
-/// Sets the run-time schedule; an unknown kind is ignored.
+/// Sets the run-time schedule (a target region's own, inside one); an unknown kind is ignored.
 #[no_mangle]
 pub extern "C" fn omp_set_schedule(kind: c_int, chunk: c_int) {
     if let Some(s) = schedule_from_omp(kind, chunk.into()) {
-        parfor::set_schedule(s)
+        if !task_env::update_icvs(|i| i.schedule = s) {
+            parfor::set_schedule(s)
+        }
     }
+}
+
+/// The run-time schedule of this task: its target region's, else the process's.
+pub(crate) fn runtime_schedule() -> Schedule {
+    task_env::icvs().map_or_else(parfor::schedule, |i| i.schedule)
 }
 
 /// The run-time schedule.
@@ -139,7 +162,7 @@ pub extern "C" fn omp_set_schedule(kind: c_int, chunk: c_int) {
 /// `kind` and `chunk` are writable (null ones are skipped).
 #[no_mangle]
 pub unsafe extern "C" fn omp_get_schedule(kind: *mut c_int, chunk: *mut c_int) {
-    let (k, c) = schedule_to_omp(parfor::schedule());
+    let (k, c) = schedule_to_omp(runtime_schedule());
     // SAFETY: the caller passes writable ints or null.
     unsafe {
         if let Some(kind) = kind.as_mut() {

@@ -14,6 +14,13 @@
 //! implemented abort with a message naming them (src/missing.rs), so a program never runs on
 //! another OpenMP runtime by accident.
 //!
+//! One concept a module: `region` (parallel regions), `worksharing` (the loop a thread is in,
+//! gcc's iteration space to parfor's offsets), `loops` and `constructs` (the entry points of
+//! loops, sections, single, barrier, ordered), `tasks` (undeferred tasks, taskloop), `target`
+//! (target and teams on the host), `task_env` (a task's identity, ICVs and contention group),
+//! `futex_lock`, `lock` and `critical` (mutual exclusion), `icv`, `queries`, `host_device` and
+//! `wtime` (the omp_* API), `missing` (the aborting stubs build.rs generates).
+//!
 //! ```c
 //! // gcc -fopenmp hello.c && LD_PRELOAD=target/release/libparfor_gomp.so ./a.out
 //! #pragma omp parallel
@@ -36,6 +43,7 @@ mod loops;
 mod missing;
 mod queries;
 mod region;
+mod target;
 mod task_env;
 mod tasks;
 mod worksharing;

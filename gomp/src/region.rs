@@ -87,10 +87,15 @@ pub(crate) fn region_memory(size: usize) -> *mut c_void {
 pub(crate) fn run(body: Body, data: *mut c_void, num_threads: c_uint, setup: impl Fn() + Sync) {
     let outlined = Outlined { body, data };
     let parent = task_env::current();
-    let requested = match usize::try_from(num_threads) {
+    let mut requested = match usize::try_from(num_threads) {
         Ok(0) | Err(_) => task_env::nthreads(),
         Ok(n) => Some(n),
     };
+    let reserved = task_env::thread_limit().map(|_| {
+        let size = task_env::reserve(requested.unwrap_or_else(parfor::max_threads));
+        requested = Some(size);
+        size
+    });
     let mut region = parfor::region();
     if let Some(n) = requested {
         region = region.num_threads(n);
@@ -108,6 +113,9 @@ pub(crate) fn run(body: Body, data: *mut c_void, num_threads: c_uint, setup: imp
             ARENA.with(|a| a.set(outer_arena));
         })
     }));
+    if let Some(size) = reserved {
+        task_env::release(size);
+    }
     if let Err(payload) = ran {
         if payload.downcast_ref::<parfor::Cancelled>().is_none() {
             abort_with("a parallel region failed inside the parfor runtime");

@@ -46,16 +46,12 @@ unsafe fn run_task(
     prepare: impl FnOnce(*mut c_void),
 ) {
     let size = usize::try_from(arg_size).unwrap_or(0);
-    let align = usize::try_from(arg_align).unwrap_or(1).max(1);
-    let mut storage: Vec<u8> = Vec::new();
+    let align = usize::try_from(arg_align).unwrap_or(1);
+    let mut storage = Vec::new();
     let block = if size == 0 {
         data
     } else {
-        if storage.try_reserve_exact(size + align - 1).is_err() {
-            abort_with("GOMP_task: out of memory for a task's firstprivate data");
-        }
-        let base = storage.as_mut_ptr();
-        let block = base.wrapping_add(base.align_offset(align)).cast::<c_void>();
+        let block = aligned_buffer(&mut storage, size, align);
         match cpyfn {
             // SAFETY: `block` has `size` writable bytes at `align`; gcc's copy function fills it.
             Some(copy) => unsafe { copy(block, data) },
@@ -71,6 +67,24 @@ unsafe fn run_task(
     unsafe { task(block) };
     task_env::leave(outer);
     IN_FINAL.with(|f| f.set(was_final));
+}
+
+/// `size` bytes at an `align`-aligned address inside `storage` (resized to fit); aborts when the
+/// memory cannot be had (a task cannot report failure).
+///
+/// ```text
+/// let mut v = Vec::new();
+/// let p = aligned_buffer(&mut v, 24, 16);   // p % 16 == 0, 24 bytes usable
+/// ```
+pub(crate) fn aligned_buffer(storage: &mut Vec<u8>, size: usize, align: usize) -> *mut c_void {
+    let align = align.max(1);
+    let total = size.saturating_add(align - 1);
+    if storage.try_reserve_exact(total).is_err() {
+        abort_with("out of memory for a task's or target region's private copy");
+    }
+    storage.resize(total, 0);
+    let base = storage.as_mut_ptr();
+    base.wrapping_add(base.align_offset(align)).cast()
 }
 
 /// `#pragma omp task`: runs the task now, on this thread (undeferred).

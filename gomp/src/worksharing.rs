@@ -105,6 +105,10 @@ pub(crate) fn leave_region(outer: Current) {
 /// Opens a worksharing loop over `space` on this thread's team (or alone, outside a region,
 /// `serial_chunk` offsets at a time).
 pub(crate) fn start(space: Space, schedule: Schedule, ordered: bool, serial_chunk: u64) {
+    let schedule = match schedule {
+        Schedule::Runtime => crate::icv::runtime_schedule(),
+        other => other,
+    };
     parfor::with_team(|team| {
         if let Some(team) = team {
             team.loop_start(space.len(), schedule, ordered);

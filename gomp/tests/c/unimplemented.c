@@ -1,11 +1,12 @@
-/* Calls an entry point parfor does not implement (offloaded teams): must abort, naming it. */
+/* Calls an entry point parfor does not implement (a doacross loop): must abort, naming it. */
+#include <stdbool.h>
 #include <stdio.h>
-void GOMP_teams_reg(void (*fn)(void *), void *data, unsigned num_teams, unsigned thread_limit,
-                    unsigned flags);
-static void body(void *data) { (void)data; }
+bool GOMP_loop_doacross_static_start(unsigned ncounts, long *counts, long chunk, long *istart,
+                                     long *iend);
 int main(void) {
-    fprintf(stderr, "calling GOMP_teams_reg\n");
-    GOMP_teams_reg(body, NULL, 1, 1, 0);
+    long counts[1] = {10}, lo, hi;
+    fprintf(stderr, "calling GOMP_loop_doacross_static_start\n");
+    GOMP_loop_doacross_static_start(1, counts, 0, &lo, &hi);
     puts("returned");
     return 0;
 }
