@@ -1,5 +1,5 @@
 /* tasks.c: OpenMP-style tasks from C (parfor_task, parfor_taskwait, taskgroups, undeferred
- * tasks), each result checked.
+ * tasks, dependences), each result checked.
  *
  *   cc -std=c99 tasks.c -I include -L target/release -lparfor -o tasks && ./tasks
  */
@@ -68,6 +68,16 @@ static void parent(void *ctx) { CHECK(parfor_task(leaf, ctx, 0) == PARFOR_OK); }
 
 static void mark_undeferred(void *ctx) { *(int *)ctx = 1; }
 
+/* Appends a digit to the number: three tasks ordered by inout dependences on it. */
+struct digits {
+    long *number;
+    int digit;
+};
+static void append_digit(void *ctx) {
+    struct digits *d = ctx;
+    *d->number = *d->number * 10 + d->digit;
+}
+
 static void region(void *ctx) {
     struct shared *s = ctx;
     int single = 0;
@@ -83,6 +93,13 @@ static void region(void *ctx) {
         CHECK(parfor_task(fib_task, &f, 0) == PARFOR_OK);
         CHECK(parfor_taskwait() == PARFOR_OK);
         s->fib = f.result;
+
+        long number = 0;
+        struct digits d[3] = {{&number, 1}, {&number, 2}, {&number, 3}};
+        parfor_depend inout = {PARFOR_DEP_INOUT, (uintptr_t)&number};
+        for (int i = 0; i < 3; i++) CHECK(parfor_task_depend(append_digit, &d[i], 0, &inout, 1) == PARFOR_OK);
+        CHECK(parfor_taskwait() == PARFOR_OK);
+        CHECK(number == 123);
 
         int done = 0;
         CHECK(parfor_task(mark_undeferred, &done, PARFOR_TASK_UNDEFERRED) == PARFOR_OK);

@@ -122,7 +122,7 @@ fn the_c_team_program_checks_every_construct() {
 }
 
 /// Tasks from C: a taskgroup of 5000 tasks with grandchildren (each run once), fib(27) with
-/// taskwait, an undeferred task, argument checks; at team sizes 1, 2 and 8 (8 threads on a
+/// taskwait, tasks ordered by dependences, an undeferred task, argument checks; at team sizes 1, 2 and 8 (8 threads on a
 /// 2-core machine oversubscribes it).
 #[test]
 fn the_c_tasks_program_checks_every_task() {
