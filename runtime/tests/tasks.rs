@@ -513,3 +513,24 @@ fn team_constructs_inside_a_task_panic_instead_of_deadlocking() {
         }
     }
 }
+
+/// A chain of tasks, each spawning the next and waiting for it.
+fn chain(s: &Scope<'_>, depth: usize, reached: &AtomicUsize) {
+    reached.fetch_add(1, Relaxed);
+    if depth == 0 {
+        return;
+    }
+    s.taskgroup(|g| g.spawn(|g| chain(g, depth - 1, reached)));
+}
+
+#[test]
+fn a_deep_chain_of_tasks_waiting_for_their_children_completes() {
+    const DEPTH: usize = 1000;
+    for n in SIZES {
+        let reached = AtomicUsize::new(0);
+        on_team(n, |t| {
+            t.taskgroup(|s| t.single(|| chain(s, DEPTH, &reached)))
+        });
+        assert_eq!(reached.into_inner(), DEPTH + 1, "team {n}");
+    }
+}
