@@ -114,3 +114,34 @@ fn eight_threads_on_two_cores() {
         );
     }
 }
+
+#[test]
+fn openmp_code_and_the_parfor_api_share_one_runtime() {
+    let lib = common::build();
+    let include = format!("-I{}", common::manifest_dir().join("../include").display());
+    let link = |dir: &std::path::Path, lib_flag: &str| {
+        vec![
+            include.clone(),
+            format!("-L{}", dir.display()),
+            format!("-Wl,-rpath,{}", dir.display()),
+            lib_flag.to_string(),
+            "-lm".to_string(),
+        ]
+    };
+    // As libgomp.so.1: -fopenmp's -lgomp finds gomp/libgomp.so, which also has parfor_*.
+    let gomp_dir = lib.join("gomp");
+    let flags = link(&gomp_dir, "-lgomp");
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let drop_in = common::compile_as("one_pool", "one_pool_drop_in", &flags);
+    // Preloaded: parfor_* linked from libparfor_gomp.so, the file LD_PRELOAD names.
+    let flags = link(lib, "-lparfor_gomp");
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let preload = common::compile_as("one_pool", "one_pool_preload", &flags);
+    for (exe, runtime) in [(drop_in, Runtime::DropIn), (preload, Runtime::Preload)] {
+        let (out, text) = run(&mut command(&exe, runtime));
+        assert!(
+            out.status.success() && text.contains("one_pool: OK"),
+            "{runtime:?}: {text}"
+        );
+    }
+}
