@@ -78,6 +78,14 @@ int main() {
     });
     bool tasks_ok = true;
     for (auto &r : runs) tasks_ok = tasks_ok && r.load() == 1;
+    long digits = 0;
+    parfor::parallel([&] {
+        parfor::single([&] {
+            parfor_depend inout{PARFOR_DEP_INOUT, uintptr_t(&digits)};
+            for (int d = 1; d <= 3; d++) parfor::task_depend({inout}, [&digits, d] { digits = digits * 10 + d; });
+        });
+    });
+    tasks_ok = tasks_ok && digits == 123;
     bool task_caught = false;
     try {
         parfor::parallel([&] {

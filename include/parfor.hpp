@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdint>
 #include <exception>
+#include <initializer_list>
 #include <limits>
 #include <mutex>
 #include <stdexcept>
@@ -265,6 +266,24 @@ double parallel_reduce(int64_t begin, int64_t end, reduction op, F &&f,
     return out;
 }
 
+/// Spawns a copy of f as a task ordered after its sibling tasks as deps say (see
+/// parfor_task_depend): e.g. task_depend({{PARFOR_DEP_OUT, uintptr_t(&x)}}, [&] { x = 1; }).
+template <class F>
+void task_depend(std::initializer_list<parfor_depend> deps, F &&f, int flags = 0) {
+    if (!parfor_in_parallel()) {
+        f();
+        return;
+    }
+    using Fn = std::decay_t<F>;
+    Fn *copy = new Fn(std::forward<F>(f));
+    int status = parfor_task_depend(&detail::task_trampoline<Fn>, copy, flags, deps.begin(),
+                                    int64_t(deps.size()));
+    if (status != PARFOR_OK) {
+        delete copy;
+        check(status);
+    }
+}
+
 /// Spawns a copy of f as a task: some thread of the team runs f() once, by the next barrier or
 /// the end of the region (flags: 0, PARFOR_TASK_UNDEFERRED, PARFOR_TASK_FINAL). Capture by
 /// reference only what outlives the task (wait with taskwait() or taskgroup()). An exception
@@ -272,17 +291,7 @@ double parallel_reduce(int64_t begin, int64_t end, reduction op, F &&f,
 /// runs at once, and its exception reaches the caller.
 template <class F>
 void task(F &&f, int flags = 0) {
-    if (!parfor_in_parallel()) {
-        f();
-        return;
-    }
-    using Fn = std::decay_t<F>;
-    Fn *copy = new Fn(std::forward<F>(f));
-    int status = parfor_task(&detail::task_trampoline<Fn>, copy, flags);
-    if (status != PARFOR_OK) {
-        delete copy;
-        check(status);
-    }
+    task_depend({}, std::forward<F>(f), flags);
 }
 
 /// Waits until the tasks the current task spawned have finished.
