@@ -1,6 +1,7 @@
 //! OpenMP's tasks inside a region: units of work that any thread of the team may run, with
 //! `taskwait` (a task's children), `taskgroup` (all descendants), undeferred and final tasks,
-//! `taskyield` and `taskloop`.
+//! `taskyield`, `taskloop`, and dependences among sibling tasks ([`Scope::spawn_depend`], see
+//! [`crate::depend`]).
 //!
 //! In Rust, tasks are spawned through a [`Scope`], given by [`Team::taskgroup`]: as with
 //! `rayon::scope`, a task may borrow anything that outlives the taskgroup, because the taskgroup
