@@ -114,6 +114,21 @@
 #define PARFOR_TASK_FINAL 2
 
 /**
+ * Kind of a `parfor_depend`: the task reads the datum.
+ */
+#define PARFOR_DEP_IN 1
+
+/**
+ * Kind of a `parfor_depend`: the task writes the datum.
+ */
+#define PARFOR_DEP_OUT 2
+
+/**
+ * Kind of a `parfor_depend`: the task reads and writes the datum.
+ */
+#define PARFOR_DEP_INOUT 3
+
+/**
  * The major version of this header and library (semantic versioning; the SONAME is
  * `libparfor.so.<major>`).
  *
@@ -307,6 +322,20 @@ typedef void *(*parfor_copy_fn)(void *ctx);
  * A section of `parfor_sections`: called with its index (from 0) and the context.
  */
 typedef void (*parfor_section_fn)(int32_t index, void *ctx);
+
+/**
+ * A dependence of `parfor_task_depend`: a kind and the datum's key (usually its address).
+ */
+typedef struct parfor_depend {
+  /**
+   * `PARFOR_DEP_IN`, `PARFOR_DEP_OUT` or `PARFOR_DEP_INOUT`.
+   */
+  int32_t kind;
+  /**
+   * Names the datum: tasks naming the same key are ordered.
+   */
+  size_t key;
+} parfor_depend;
 
 #ifdef __cplusplus
 extern "C" {
@@ -989,6 +1018,26 @@ const char *parfor_last_error(void);
  * points to the caller's stack).
  */
 int parfor_task(parfor_fn body, void *ctx, int32_t flags);
+
+/**
+ * `parfor_task` with dependences on the sibling tasks (those spawned by the same task): the task
+ * runs after the previous writer of every key in `deps[0..count]` and, for a key it writes,
+ * after the readers since (OpenMP's `depend` clause). An undeferred task waits for them first.
+ *
+ * ```c
+ * parfor_depend w = {PARFOR_DEP_OUT, (uintptr_t)&x}, r = {PARFOR_DEP_IN, (uintptr_t)&x};
+ * parfor_task_depend(produce, &x, 0, &w, 1); parfor_task_depend(consume, &x, 0, &r, 1);
+ * ```
+ *
+ * # Safety
+ * As `parfor_task`; `deps` must be null or point to `count` readable elements (read during the
+ * call only).
+ */
+int parfor_task_depend(parfor_fn body,
+                       void *ctx,
+                       int32_t flags,
+                       const struct parfor_depend *deps,
+                       int64_t count);
 
 /**
  * Waits until the tasks the current task spawned have finished, running queued tasks meanwhile

@@ -89,7 +89,8 @@ pub use prange::{prange, Prange, PrangeMap};
 pub use region::{parallel, region, Region};
 pub use schedule::{Plan, Schedule, ScheduleParseError};
 pub use task::{
-    task, taskgroup_begin, taskgroup_end, taskwait, taskyield, Grain, Scope, TaskOptions,
+    task, task_depend, taskgroup_begin, taskgroup_end, taskwait, taskyield, Grain, Scope,
+    TaskOptions,
 };
 pub use team::{
     active_level, ancestor_thread_num, in_parallel, level, num_threads, team_size, thread_num,

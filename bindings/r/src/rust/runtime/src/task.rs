@@ -1,6 +1,7 @@
 //! OpenMP's tasks inside a region: units of work that any thread of the team may run, with
 //! `taskwait` (a task's children), `taskgroup` (all descendants), undeferred and final tasks,
-//! `taskyield` and `taskloop`.
+//! `taskyield`, `taskloop`, and dependences among sibling tasks ([`Scope::spawn_depend`], see
+//! [`crate::depend`]).
 //!
 //! In Rust, tasks are spawned through a [`Scope`], given by [`Team::taskgroup`]: as with
 //! `rayon::scope`, a task may borrow anything that outlives the taskgroup, because the taskgroup
@@ -643,8 +644,28 @@ impl Team {
 /// assert_eq!(runs.load(Relaxed), parfor::max_threads());
 /// ```
 pub fn task(options: TaskOptions, body: impl FnOnce() + Send + 'static) {
+    task_depend(options, &[], body)
+}
+
+/// [`task`] with dependences on its sibling tasks, as [`Scope::spawn_depend`]; an undeferred
+/// task waits for its predecessors, then runs on the calling thread.
+///
+/// ```
+/// use parfor::{Dep, TaskOptions};
+/// use std::sync::{Arc, Mutex};
+/// let log = Arc::new(Mutex::new(vec![]));
+/// parfor::parallel(|t| t.masked(|| {
+///     let (a, b) = (log.clone(), log.clone());
+///     parfor::task_depend(TaskOptions::default(), &[Dep::Out(0)], move || a.lock().unwrap().push(1));
+///     parfor::task_depend(TaskOptions::default(), &[Dep::In(0)], move || b.lock().unwrap().push(2));
+/// }));
+/// assert_eq!(*log.lock().unwrap(), [1, 2]);
+/// ```
+pub fn task_depend(options: TaskOptions, deps: &[Dep], body: impl FnOnce() + Send + 'static) {
     crate::team::with_team(|team| match team {
-        Some(team) => Ctx::current(team).spawn(options, &[], Box::new(move |_: &Scope<'_>| body())),
+        Some(team) => {
+            Ctx::current(team).spawn(options, deps, Box::new(move |_: &Scope<'_>| body()))
+        }
         None => body(),
     })
 }

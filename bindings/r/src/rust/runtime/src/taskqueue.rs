@@ -87,9 +87,9 @@ impl TaskQueues {
         self.pending.load(Acquire) != 0
     }
 
-    /// Counts a new task; `false` when too many are pending for a team of `size` and the task
-    /// should run at once (it is counted all the same). Returns whether this was the region's
-    /// first task, through `first`.
+    /// Counts a new task of a team of `size`. Returns `(may_queue, first)`: `may_queue` is false
+    /// when too many are pending and the task should run at once (it is counted all the same);
+    /// `first` tells whether it is the region's first task.
     pub(crate) fn count_new(&self, size: usize) -> (bool, bool) {
         let before = self.pending.fetch_add(1, Relaxed);
         let first = !self.used.load(Relaxed) && !self.used.swap(true, AcqRel);

@@ -162,6 +162,11 @@ fn wait_until(stop: &Stop, ready: impl Fn() -> bool) -> bool {
 /// begun by every thread of the team, in the same order.
 impl Team {
     fn begin_construct(&self) -> Option<u64> {
+        // A task would take its thread's turn in the team's sequence of constructs.
+        assert!(
+            !self.tasks.in_task(),
+            "a worksharing construct inside a task (OpenMP forbids it)"
+        );
         let index = self.ws_next.get();
         self.ws_next.set(index + 1);
         let state = self.state();
