@@ -66,108 +66,54 @@ unsafe fn start_into<T>(
     unsafe { next_into(istart, iend) }
 }
 
-/// Defines `long` loop entry points: `fn START, fn NEXT: schedule-from-chunk, ordered;` for the
-/// forms with a chunk argument, or `runtime fn START, fn NEXT: ordered;` for those without.
-macro_rules! long_loops {
-    ($(fn $start:ident, fn $next:ident: $schedule:expr, $ordered:expr;)*) => {$(
+/// Defines loop entry points, `fn START, fn NEXT: schedule-from-chunk, ordered;` for the forms
+/// with a chunk argument or `runtime fn START, fn NEXT: ordered;` for those without, in the
+/// `long` family or the `ull` one (whose starts also take the direction, `up`).
+macro_rules! loops {
+    (long: $(fn $start:ident, fn $next:ident: $schedule:expr, $ordered:expr;)*) => {$(
+        loops!(@pair $start, $next, c_long, (start: c_long, end: c_long, incr: c_long, chunk: c_long),
+            Space::signed(start, end, incr), ($schedule)(chunk), $ordered);
+    )*};
+    (long: $(runtime fn $start:ident, fn $next:ident: $ordered:expr;)*) => {$(
+        loops!(@pair $start, $next, c_long, (start: c_long, end: c_long, incr: c_long),
+            Space::signed(start, end, incr), Schedule::Runtime, $ordered);
+    )*};
+    (ull: $(fn $start:ident, fn $next:ident: $schedule:expr, $ordered:expr;)*) => {$(
+        loops!(@pair $start, $next, c_ulonglong,
+            (up: bool, start: c_ulonglong, end: c_ulonglong, incr: c_ulonglong, chunk: c_ulonglong),
+            Space::unsigned(up, start, end, incr),
+            ($schedule)(i64::try_from(chunk).unwrap_or(i64::MAX)), $ordered);
+    )*};
+    (ull: $(runtime fn $start:ident, fn $next:ident: $ordered:expr;)*) => {$(
+        loops!(@pair $start, $next, c_ulonglong,
+            (up: bool, start: c_ulonglong, end: c_ulonglong, incr: c_ulonglong),
+            Space::unsigned(up, start, end, incr), Schedule::Runtime, $ordered);
+    )*};
+    (@pair $start:ident, $next:ident, $int:ty, ($($arg:ident: $t:ty),*), $space:expr,
+     $schedule:expr, $ordered:expr) => {
         #[doc = concat!("`", stringify!($start), "`: opens a loop, writes this thread's first chunk.")]
         ///
         /// # Safety
         /// `istart` and `iend` are writable.
         #[no_mangle]
-        pub unsafe extern "C" fn $start(
-            start: c_long, end: c_long, incr: c_long, chunk: c_long,
-            istart: *mut c_long, iend: *mut c_long,
-        ) -> bool {
-            let schedule: fn(i64) -> Schedule = $schedule;
-            let space = Space::signed(start, end, incr);
+        pub unsafe extern "C" fn $start($($arg: $t,)* istart: *mut $int, iend: *mut $int) -> bool {
             // SAFETY: forwarded contract.
-            unsafe { start_into(space, schedule(chunk), $ordered, istart, iend) }
+            unsafe { start_into($space, $schedule, $ordered, istart, iend) }
         }
 
-        long_loops!(@next $next);
-    )*};
-    ($(runtime fn $start:ident, fn $next:ident: $ordered:expr;)*) => {$(
-        #[doc = concat!("`", stringify!($start), "`: opens a loop with the run-time schedule.")]
-        ///
-        /// # Safety
-        /// `istart` and `iend` are writable.
-        #[no_mangle]
-        pub unsafe extern "C" fn $start(
-            start: c_long, end: c_long, incr: c_long, istart: *mut c_long, iend: *mut c_long,
-        ) -> bool {
-            let space = Space::signed(start, end, incr);
-            // SAFETY: forwarded contract.
-            unsafe { start_into(space, Schedule::Runtime, $ordered, istart, iend) }
-        }
-
-        long_loops!(@next $next);
-    )*};
-    (@next $next:ident) => {
         #[doc = concat!("`", stringify!($next), "`: this thread's next chunk; false when done.")]
         ///
         /// # Safety
         /// `istart` and `iend` are writable.
         #[no_mangle]
-        pub unsafe extern "C" fn $next(istart: *mut c_long, iend: *mut c_long) -> bool {
+        pub unsafe extern "C" fn $next(istart: *mut $int, iend: *mut $int) -> bool {
             // SAFETY: forwarded contract.
             unsafe { next_into(istart, iend) }
         }
     };
 }
 
-/// As `long_loops!`, for the `unsigned long long` entry points (`up` gives the direction).
-macro_rules! ull_loops {
-    ($(fn $start:ident, fn $next:ident: $schedule:expr, $ordered:expr;)*) => {$(
-        #[doc = concat!("`", stringify!($start), "`: opens a loop, writes this thread's first chunk.")]
-        ///
-        /// # Safety
-        /// `istart` and `iend` are writable.
-        #[no_mangle]
-        pub unsafe extern "C" fn $start(
-            up: bool, start: c_ulonglong, end: c_ulonglong, incr: c_ulonglong, chunk: c_ulonglong,
-            istart: *mut c_ulonglong, iend: *mut c_ulonglong,
-        ) -> bool {
-            let schedule: fn(i64) -> Schedule = $schedule;
-            let space = Space::unsigned(up, start, end, incr);
-            let chunk = i64::try_from(chunk).unwrap_or(i64::MAX);
-            // SAFETY: forwarded contract.
-            unsafe { start_into(space, schedule(chunk), $ordered, istart, iend) }
-        }
-
-        ull_loops!(@next $next);
-    )*};
-    ($(runtime fn $start:ident, fn $next:ident: $ordered:expr;)*) => {$(
-        #[doc = concat!("`", stringify!($start), "`: opens a loop with the run-time schedule.")]
-        ///
-        /// # Safety
-        /// `istart` and `iend` are writable.
-        #[no_mangle]
-        pub unsafe extern "C" fn $start(
-            up: bool, start: c_ulonglong, end: c_ulonglong, incr: c_ulonglong,
-            istart: *mut c_ulonglong, iend: *mut c_ulonglong,
-        ) -> bool {
-            let space = Space::unsigned(up, start, end, incr);
-            // SAFETY: forwarded contract.
-            unsafe { start_into(space, Schedule::Runtime, $ordered, istart, iend) }
-        }
-
-        ull_loops!(@next $next);
-    )*};
-    (@next $next:ident) => {
-        #[doc = concat!("`", stringify!($next), "`: this thread's next chunk; false when done.")]
-        ///
-        /// # Safety
-        /// `istart` and `iend` are writable.
-        #[no_mangle]
-        pub unsafe extern "C" fn $next(istart: *mut c_ulonglong, iend: *mut c_ulonglong) -> bool {
-            // SAFETY: forwarded contract.
-            unsafe { next_into(istart, iend) }
-        }
-    };
-}
-
-long_loops! {
+loops! { long:
     fn GOMP_loop_static_start, fn GOMP_loop_static_next: static_schedule, false;
     fn GOMP_loop_dynamic_start, fn GOMP_loop_dynamic_next: dynamic_schedule, false;
     fn GOMP_loop_guided_start, fn GOMP_loop_guided_next: guided_schedule, false;
@@ -178,14 +124,14 @@ long_loops! {
     fn GOMP_loop_ordered_guided_start, fn GOMP_loop_ordered_guided_next: guided_schedule, true;
 }
 
-long_loops! {
+loops! { long:
     runtime fn GOMP_loop_runtime_start, fn GOMP_loop_runtime_next: false;
     runtime fn GOMP_loop_nonmonotonic_runtime_start, fn GOMP_loop_nonmonotonic_runtime_next: false;
     runtime fn GOMP_loop_maybe_nonmonotonic_runtime_start, fn GOMP_loop_maybe_nonmonotonic_runtime_next: false;
     runtime fn GOMP_loop_ordered_runtime_start, fn GOMP_loop_ordered_runtime_next: true;
 }
 
-ull_loops! {
+loops! { ull:
     fn GOMP_loop_ull_static_start, fn GOMP_loop_ull_static_next: static_schedule, false;
     fn GOMP_loop_ull_dynamic_start, fn GOMP_loop_ull_dynamic_next: dynamic_schedule, false;
     fn GOMP_loop_ull_guided_start, fn GOMP_loop_ull_guided_next: guided_schedule, false;
@@ -196,7 +142,7 @@ ull_loops! {
     fn GOMP_loop_ull_ordered_guided_start, fn GOMP_loop_ull_ordered_guided_next: guided_schedule, true;
 }
 
-ull_loops! {
+loops! { ull:
     runtime fn GOMP_loop_ull_runtime_start, fn GOMP_loop_ull_runtime_next: false;
     runtime fn GOMP_loop_ull_nonmonotonic_runtime_start, fn GOMP_loop_ull_nonmonotonic_runtime_next: false;
     runtime fn GOMP_loop_ull_maybe_nonmonotonic_runtime_start, fn GOMP_loop_ull_maybe_nonmonotonic_runtime_next: false;
