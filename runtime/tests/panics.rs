@@ -121,3 +121,52 @@ fn the_global_pool_survives_panics() {
     let total = parfor::parallel_reduce(0..1000, Schedule::Guided(1), 0, |i| i, |a, b| a + b);
     assert_eq!(total, 499_500);
 }
+
+/// A panic payload whose own `Drop` panics.
+struct PanicsWhenDropped;
+
+impl Drop for PanicsWhenDropped {
+    fn drop(&mut self) {
+        panic!("the payload's drop panicked");
+    }
+}
+
+/// The child side of the test below: two threads of a region panic with payloads whose `Drop`
+/// panics; the runtime keeps the first and must drop the second, where unwinding would leave the
+/// master waiting forever.
+#[test]
+#[ignore = "run by a_payload_that_panics_when_dropped_aborts_with_a_message in a child process"]
+fn child_drops_a_payload_that_panics() {
+    let pool = Pool::builder().threads(2).build().unwrap();
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        pool.parallel(|t| {
+            t.barrier();
+            std::panic::panic_any(PanicsWhenDropped)
+        })
+    }));
+    println!("child: survived");
+}
+
+#[test]
+fn a_payload_that_panics_when_dropped_aborts_with_a_message() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "child_drops_a_payload_that_panics",
+            "--nocapture",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !out.status.success(),
+        "the child should abort\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stderr.contains("parfor: fatal: a panic payload panicked while being dropped"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("child: survived"));
+}
