@@ -1,9 +1,10 @@
 //! A 4-byte mutex on a futex word, owned by a task: the one primitive behind `omp_lock_t`,
 //! `omp_nest_lock_t`, unnamed and named `critical` and `GOMP_atomic_start`.
 //!
-//! The word holds 0 when free, else the owner's task id (see `task_env`), with [`WAITERS`] set once some thread
-//! sleeps on it (Drepper's "futexes are tricky", mutex 2, with the owner in place of 1). Acquiring
-//! spins briefly, then sleeps in `FUTEX_WAIT`; releasing wakes one sleeper when the bit was set.
+//! The word holds 0 when free, else the owner's task id (see `task_env`), with [`WAITERS`] set
+//! once some thread sleeps on it (Drepper's "futexes are tricky", mutex 2, with the owner in
+//! place of 1). Acquiring spins briefly, then sleeps in `FUTEX_WAIT`; releasing wakes one
+//! sleeper when the bit was set.
 //! All-zero memory is a free lock, so static and zero-filled storage needs no initialisation.
 
 use crate::task_env::task_id as current_owner;

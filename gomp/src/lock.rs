@@ -4,7 +4,8 @@
 //! A simple lock is one [`FutexLock`] word. A nested lock is the word plus a nesting count
 //! behind it, so it fits both layouts: the owning task may set it again, and it is free when the
 //! count returns to 0. Locks are owned by tasks (OpenMP 3.0): inside a region, even a team of
-//! one, a lock held by the encountering task is another task's. Hints are accepted and ignored (allowed by the specification).
+//! one, a lock held by the encountering task is another task's. Hints are accepted and ignored
+//! (allowed by the specification).
 //!
 //! ```c
 //! omp_lock_t l; omp_init_lock(&l); omp_set_lock(&l); omp_unset_lock(&l); omp_destroy_lock(&l);

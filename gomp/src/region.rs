@@ -124,8 +124,9 @@ pub(crate) fn run(body: Body, data: *mut c_void, num_threads: c_uint, setup: imp
 }
 
 /// `#pragma omp parallel`: runs `body(data)` on every thread of a team of `num_threads` threads
-/// (0: `omp_get_max_threads()` of the encountering task; gcc passes 1 for a false `if` clause) and returns when all are
-/// done. Nested regions get a team of one unless `OMP_MAX_ACTIVE_LEVELS` allows more.
+/// (0: `omp_get_max_threads()` of the encountering task; gcc passes 1 for a false `if` clause)
+/// and returns when all are done. Nested regions get a team of one unless
+/// `OMP_MAX_ACTIVE_LEVELS` allows more.
 ///
 /// # Safety
 /// `body` and `data` are what gcc emits for a parallel region.
