@@ -155,7 +155,9 @@ impl Worker {
         // Always a swap, never a load first: the handshake needs the two read-modify-writes.
         if self.sleeping.swap(false, AcqRel) {
             annotate::happens_after(&*self.sleeping);
-            if let Some(t) = self.thread.lock().unwrap().as_ref() {
+            let thread = self.thread.lock().unwrap();
+            annotate::happens_after(&self.thread);
+            if let Some(t) = thread.as_ref() {
                 t.unpark();
             }
         }
@@ -163,8 +165,11 @@ impl Worker {
 
     /// Called on the worker's own thread before it first waits.
     pub(crate) fn register_thread(&self) {
-        *self.thread.lock().unwrap() = Some(thread::current());
+        let mut slot = self.thread.lock().unwrap();
+        *slot = Some(thread::current());
+        // Announced while the lock is held, so a waker that takes it next sees the write.
         annotate::happens_before(&self.thread);
+        drop(slot);
     }
 
     /// Worker side: waits (spinning for `spin`, then sleeping) for a job with a sequence number
@@ -194,6 +199,7 @@ impl Worker {
             spin.pause(poll);
         }
         loop {
+            annotate::happens_before(&*self.sleeping);
             self.sleeping.swap(true, AcqRel);
             let s = self.mailbox.signal.load(Acquire);
             if new(s) {
