@@ -160,10 +160,19 @@ pub(crate) struct Ctx {
 
 /// A thread's task state inside its region's share: the running task's context, and the
 /// implicit task's (made when first needed).
-#[derive(Default)]
 pub(crate) struct TaskSlot {
     current: Cell<*const Ctx>,
     implicit: OnceCell<Box<Ctx>>,
+}
+
+// Written out: `Default` for raw pointers needs a newer Rust than the crates' rust-version (1.81).
+impl Default for TaskSlot {
+    fn default() -> TaskSlot {
+        TaskSlot {
+            current: Cell::new(std::ptr::null()),
+            implicit: OnceCell::new(),
+        }
+    }
 }
 
 impl TaskSlot {
