@@ -13,6 +13,8 @@
 //!   PCG64 streams and ziggurat normals, so results agree bit for bit; see benches/tests);
 //! - [`overhead`]: the EPCC-style overhead loops for parfor, rayon and serial code.
 
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 pub mod ffi;
 pub mod overhead;
 pub mod rayon_kernels;
