@@ -14,6 +14,7 @@
 //!   received as integers, never as Rust enums); an empty range is not an error;
 //! - kernels that fill caller arrays take (pointer, length) pairs and keep no pointer.
 
+#![deny(clippy::undocumented_unsafe_blocks)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod args;

@@ -209,17 +209,13 @@ mod tests {
     #[test]
     fn bad_arguments_are_refused() {
         // SAFETY: a null fn is refused before anything runs.
-        assert_eq!(
-            unsafe { parfor_task(None, std::ptr::null_mut(), 0) },
-            PARFOR_ERR_NULL
-        );
+        let refused = unsafe { parfor_task(None, std::ptr::null_mut(), 0) };
+        assert_eq!(refused, PARFOR_ERR_NULL);
         let n = AtomicUsize::new(0);
         let ctx = (&n as *const AtomicUsize).cast_mut().cast();
         // SAFETY: `count` with a live counter.
-        assert_eq!(
-            unsafe { parfor_task(Some(count), ctx, 4) },
-            PARFOR_ERR_INVALID
-        );
+        let bad_flags = unsafe { parfor_task(Some(count), ctx, 4) };
+        assert_eq!(bad_flags, PARFOR_ERR_INVALID);
         assert_eq!(n.load(Relaxed), 0);
         parfor::parallel(|_| assert_eq!(parfor_taskgroup_end(), PARFOR_ERR_INVALID));
     }

@@ -38,6 +38,7 @@
 //! assert_eq!(rank0.combine(rank1).finish(), pi::parallel(p, 42, pi::DEFAULT_SCHEDULE));
 //! ```
 
+#![deny(clippy::undocumented_unsafe_blocks)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
