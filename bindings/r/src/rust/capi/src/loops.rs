@@ -106,10 +106,12 @@ pub unsafe extern "C" fn parfor_parallel_reduce_f64(
     out: *mut f64,
 ) -> c_int {
     guard(|| {
-        let body = body.ok_or_else(|| Failure::null("body"))?;
-        non_null(out, "out")?;
-        let schedule = schedule.checked()?;
-        let (identity, combine) = operator(op)?;
+        let Reduction {
+            body,
+            schedule,
+            identity,
+            combine,
+        } = Reduction::checked(body, out, schedule, op)?;
         let ctx = Context(ctx);
         let result = parfor::parallel_reduce_chunks(
             begin..end,
@@ -126,6 +128,37 @@ pub unsafe extern "C" fn parfor_parallel_reduce_f64(
         unsafe { out.write(result) };
         Ok(())
     })
+}
+
+/// The checked arguments of a reduction entry point (`parfor_parallel_reduce_f64`,
+/// `parfor_for_reduce_f64`): the body, the schedule and the operator.
+pub(crate) struct Reduction {
+    pub body: unsafe extern "C" fn(i64, i64, *mut c_void) -> f64,
+    pub schedule: parfor::Schedule,
+    pub identity: f64,
+    pub combine: fn(f64, f64) -> f64,
+}
+
+impl Reduction {
+    /// Checks a reduction's arguments: `body` and `out` not null, the schedule and the operator
+    /// in their tables.
+    pub(crate) fn checked(
+        body: parfor_body_f64,
+        out: *mut f64,
+        schedule: parfor_schedule,
+        op: i32,
+    ) -> Outcome<Reduction> {
+        let body = body.ok_or_else(|| Failure::null("body"))?;
+        non_null(out, "out")?;
+        let schedule = schedule.checked()?;
+        let (identity, combine) = operator(op)?;
+        Ok(Reduction {
+            body,
+            schedule,
+            identity,
+            combine,
+        })
+    }
 }
 
 /// A self-test of panic containment: panics inside a parallel region (on a worker thread when

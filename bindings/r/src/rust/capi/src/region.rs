@@ -7,7 +7,7 @@
 //! region that is stopping (`parfor_cancel`), constructs return `PARFOR_ERR_CANCELLED` instead of
 //! waiting for threads that will not come.
 
-use crate::loops::{operator, parfor_body, parfor_body_f64, Context};
+use crate::loops::{parfor_body, parfor_body_f64, Context, Reduction};
 use crate::schedule::parfor_schedule;
 use crate::status::{guard, non_null, Failure, Outcome, PARFOR_ERR_CANCELLED};
 use parfor::{Schedule, Team};
@@ -288,10 +288,12 @@ pub unsafe extern "C" fn parfor_for_reduce_f64(
     out: *mut f64,
 ) -> c_int {
     guard(|| {
-        let body = body.ok_or_else(|| Failure::null("body"))?;
-        non_null(out, "out")?;
-        let schedule = schedule.checked()?;
-        let (identity, combine) = operator(op)?;
+        let Reduction {
+            body,
+            schedule,
+            identity,
+            combine,
+        } = Reduction::checked(body, out, schedule, op)?;
         let len = parfor::Index::len(&(begin..end));
         // SAFETY: the caller vouches for `body` and `ctx`.
         let part = |b: i64, e: i64| unsafe { body(b, e, ctx) };
