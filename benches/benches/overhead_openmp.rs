@@ -19,6 +19,7 @@ fn benches(c: &mut Criterion) {
             regions_100: ffi::ovh_regions_100,
         },
     );
+    common::barrier_bench(c, "openmp", ffi::ovh_barriers_1000);
 }
 
 criterion_group! {

@@ -18,6 +18,7 @@ fn benches(c: &mut Criterion) {
             regions_100: side::regions_100,
         },
     );
+    common::barrier_bench(c, "parfor", side::barriers_1000);
 }
 
 criterion_group! {

@@ -47,3 +47,11 @@ void c_ovh_regions_100(double *a) {
         for (int i = 0; i < 1000; i++) a[i] += 1.0;
     }
 }
+
+/* One region in which every thread passes 1000 barriers (per barrier: time / 1000). */
+void c_ovh_barriers_1000(void) {
+#pragma omp parallel
+    for (int r = 0; r < 1000; r++) {
+#pragma omp barrier
+    }
+}

@@ -114,6 +114,7 @@ mod sys {
         pub fn c_ovh_reduce_1000() -> f64;
         pub fn c_ovh_dynamic_10000(reps: u32);
         pub fn c_ovh_regions_100(a: *mut f64);
+        pub fn c_ovh_barriers_1000();
     }
 }
 
@@ -356,6 +357,12 @@ pub fn ovh_reduce_1000() -> f64 {
 pub fn ovh_dynamic_10000(reps: u32) {
     // SAFETY: plain value.
     unsafe { sys::c_ovh_dynamic_10000(reps) }
+}
+
+/// OpenMP: one region in which every thread passes 1000 `#pragma omp barrier`s.
+pub fn ovh_barriers_1000() {
+    // SAFETY: no arguments.
+    unsafe { sys::c_ovh_barriers_1000() }
 }
 
 /// OpenMP: 100 static regions back to back over `a` (1000 elements).

@@ -8,6 +8,9 @@
 //! | `reduce_1000` | a 1000-iteration `f64` sum reduction of `i as f64` | loop |
 //! | `dynamic_10000` | chunk-1 dynamic loop over 10,000 calls of [`crate::ffi::delay`] (~100 ns, out of line in C) | loop; per chunk: (t - t_serial / threads) / 10,000 |
 //! | `regions_100` | 100 static loops back to back, each adding 1 to 1000 shared `f64`s | 100 loops |
+//!
+//! Team runtimes (parfor, OpenMP) also run `barriers_1000`: one region in which every thread passes
+//! 1000 barriers; per barrier = time / 1000 (the region's own cost, under a microsecond, is inside).
 
 use crate::ffi::delay;
 use parfor::Schedule;
@@ -63,6 +66,15 @@ pub mod parfor_side {
     pub fn dynamic_10000() {
         parfor::parallel_for(0..DYNAMIC_ITERS, Schedule::Dynamic(1), |_| {
             delay(DELAY_REPS)
+        });
+    }
+
+    /// One region in which every thread passes 1000 barriers.
+    pub fn barriers_1000() {
+        parfor::parallel(|t| {
+            for _ in 0..1000 {
+                t.barrier();
+            }
         });
     }
 

@@ -68,3 +68,13 @@ where
     });
     g.finish();
 }
+
+/// Registers `overhead/{name}/barriers_1000` (one region, 1000 barriers per thread) for a runtime
+/// with team barriers (parfor, OpenMP).
+pub fn barrier_bench(c: &mut Criterion, name: &str, mut barriers_1000: impl FnMut()) {
+    let mut g = c.benchmark_group("overhead");
+    g.bench_function(format!("{name}/barriers_1000"), |b| {
+        b.iter(&mut barriers_1000)
+    });
+    g.finish();
+}
