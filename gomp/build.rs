@@ -34,10 +34,6 @@ fn reason(name: &str) -> &'static str {
         "OpenACC"
     } else if name.starts_with("GOMP_PLUGIN_") {
         "offload plugins"
-    } else if (name.starts_with("GOMP_parallel") && name.ends_with("_start"))
-        || name == "GOMP_parallel_end"
-    {
-        "split region start/end: parfor runs a region as one call"
     } else if name.contains("target") || name.contains("offload") || name.contains("teams") {
         "offloading"
     } else if name.ends_with('_') {

@@ -167,3 +167,22 @@ pub extern "C" fn GOMP_cancellation_point(which: c_int) -> bool {
 pub extern "C" fn omp_get_cancellation() -> c_int {
     0
 }
+
+/// `#pragma omp parallel sections` as gcc before 4.9 emits it: opens a region whose threads find
+/// `count` sections open and returns; the caller runs the body as thread 0, then
+/// `GOMP_parallel_end`.
+///
+/// # Safety
+/// `body` and `data` are what gcc emits for the combined construct, valid until the matching
+/// `GOMP_parallel_end`.
+#[no_mangle]
+pub unsafe extern "C" fn GOMP_parallel_sections_start(
+    body: Body,
+    data: *mut c_void,
+    num_threads: c_uint,
+    count: c_uint,
+) {
+    region::start_split(body, data, num_threads, move || {
+        worksharing::start(Space::sections(count.into()), SECTIONS, false, 1)
+    })
+}

@@ -292,3 +292,53 @@ parallel_loops! {
     runtime fn GOMP_parallel_loop_nonmonotonic_runtime;
     runtime fn GOMP_parallel_loop_maybe_nonmonotonic_runtime;
 }
+
+/// Defines the split `parallel for` entry points of gcc before 4.9: `*_start` opens the region
+/// with its loop and returns; the caller runs the body as thread 0, then `GOMP_parallel_end`.
+macro_rules! split_parallel_loops {
+    ($(fn $name:ident: $schedule:expr;)*) => {$(
+        #[doc = concat!("`", stringify!($name), "`: opens a region around one worksharing loop.")]
+        ///
+        /// # Safety
+        /// `body` and `data` are what gcc emits for the combined construct, valid until the
+        /// matching `GOMP_parallel_end`.
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(
+            body: Body, data: *mut c_void, num_threads: c_uint,
+            start: c_long, end: c_long, incr: c_long, chunk: c_long,
+        ) {
+            let schedule: fn(i64) -> Schedule = $schedule;
+            let (space, schedule) = (Space::signed(start, end, incr), schedule(chunk));
+            region::start_split(body, data, num_threads, move || {
+                worksharing::start(space, schedule, false, u64::MAX)
+            })
+        }
+    )*};
+}
+
+split_parallel_loops! {
+    fn GOMP_parallel_loop_static_start: static_schedule;
+    fn GOMP_parallel_loop_dynamic_start: dynamic_schedule;
+    fn GOMP_parallel_loop_guided_start: guided_schedule;
+}
+
+/// `GOMP_parallel_loop_runtime_start`: opens a region around one loop with the run-time schedule;
+/// the caller runs the body as thread 0, then `GOMP_parallel_end`.
+///
+/// # Safety
+/// `body` and `data` are what gcc emits for the combined construct, valid until the matching
+/// `GOMP_parallel_end`.
+#[no_mangle]
+pub unsafe extern "C" fn GOMP_parallel_loop_runtime_start(
+    body: Body,
+    data: *mut c_void,
+    num_threads: c_uint,
+    start: c_long,
+    end: c_long,
+    incr: c_long,
+) {
+    let space = Space::signed(start, end, incr);
+    region::start_split(body, data, num_threads, move || {
+        worksharing::start(space, Schedule::Runtime, false, u64::MAX)
+    })
+}

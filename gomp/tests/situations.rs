@@ -93,6 +93,24 @@ fn every_construct_at_team_sizes_1_to_8() {
 }
 
 #[test]
+fn split_regions_of_gcc_before_4_9_run_with_the_master_as_thread_0() {
+    let exe = compile("split_region", &[]);
+    for threads in [1, 2, 3, 8] {
+        for runtime in [Runtime::Libgomp, Runtime::Preload, Runtime::DropIn] {
+            let mut cmd = command(&exe, runtime);
+            cmd.env("OMP_NUM_THREADS", threads.to_string());
+            let result = run_with_timeout(&mut cmd, Duration::from_secs(120));
+            let (ok, text) = result.unwrap_or_else(|| panic!("{runtime:?} at {threads}: hung"));
+            let want = format!("split_region: OK (team of {threads})");
+            assert!(
+                ok && text.contains(&want),
+                "{runtime:?} at {threads}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
 fn eight_threads_on_two_cores() {
     let exe = compile("constructs", &[]);
     let taskset = std::path::Path::new("/usr/bin/taskset");

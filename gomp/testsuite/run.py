@@ -259,8 +259,6 @@ def implemented_functions():
 
 def reason(name):
     """Why an entry point is missing: the grouping gomp/build.rs puts in its abort message."""
-    if name.startswith("GOMP_parallel") and name.endswith("_start") or name == "GOMP_parallel_end":
-        return "split region start/end"
     rules = [(("GOACC_", "acc_", "OACC"), "OpenACC", str.startswith),
              (("GOMP_PLUGIN_",), "offload plugins", str.startswith),
              (("target", "offload", "teams"), "offloading", str.__contains__),
