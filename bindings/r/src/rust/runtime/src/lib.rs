@@ -94,6 +94,6 @@ pub use task::{
 };
 pub use team::{
     active_level, ancestor_thread_num, in_parallel, level, num_threads, team_size, thread_num,
-    with_team, Team,
+    with_team, OpenRegion, Team,
 };
 pub use wait::WaitPolicy;

@@ -12,7 +12,7 @@
 //! ```
 
 use crate::pool::{Pool, Registry};
-use crate::team::{run_body, run_region, Team, Work};
+use crate::team::{run_body, run_region, OpenRegion, Team, Work};
 use std::sync::Arc;
 
 /// A parallel region waiting to run: built by [`region`] or [`Pool::region`].
@@ -88,6 +88,33 @@ impl<'p> Region<'p> {
             master: &mut |t| body(t),
         };
         run_region(self.registry, size, work);
+    }
+
+    /// Starts the region's workers on `body` and returns with the calling thread as thread 0 of
+    /// the team: it runs its own share while the region is open (with [`OpenRegion::team`], or
+    /// through [`crate::with_team`] and everything built on it), then calls [`OpenRegion::end`].
+    /// For callers whose master share cannot be a closure (gcc's `GOMP_parallel_start`); Rust
+    /// code uses [`Region::run`].
+    ///
+    /// # Safety
+    /// `body` must stay alive until the region has ended; the region must end on this thread,
+    /// after every region opened on this thread later (regions end in reverse order of opening).
+    ///
+    /// ```
+    /// let body = |t: &parfor::Team| t.barrier();
+    /// // SAFETY: `body` outlives the region, which ends on this thread below.
+    /// let open = unsafe { parfor::region().num_threads(2).open(&body) };
+    /// body(open.team());
+    /// open.end();
+    /// ```
+    pub unsafe fn open<F: Fn(&Team) + Sync>(self, body: *const F) -> OpenRegion {
+        let size = if self.parallel {
+            self.registry.team_size(self.num_threads)
+        } else {
+            1
+        };
+        // SAFETY: the caller's contract.
+        unsafe { OpenRegion::open(self.registry, size, body) }
     }
 }
 

@@ -461,23 +461,36 @@ pub(crate) fn drop_payload(payload: Box<dyn Any + Send>) {
 /// Runs thread `thread`'s share of a region on `state`: a handle, CURRENT set, panics caught.
 /// Returns the index of the next worksharing construct the thread would meet.
 fn run_share(state: &TeamState, thread: usize, size: usize, share: impl FnOnce(&Team)) -> u64 {
-    let team = Team {
-        state,
-        thread,
-        size,
-        ws_next: Cell::new(state.ws.base()),
-        cursor: Cell::new(None),
-        copy_index: Cell::new(0),
-        tasks: TaskSlot::default(),
-    };
+    let team = Team::new(state, thread, size);
     let _enter = Enter::new(&team);
     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| share(&team))) {
         state.share_panicked(payload);
     }
-    if state.tasks.used() || team.tasks.touched() {
-        crate::task::end_share(&team);
+    team.end_share()
+}
+
+impl Team {
+    /// Thread `thread`'s handle on a region of `size` threads on `state`.
+    fn new(state: &TeamState, thread: usize, size: usize) -> Team {
+        Team {
+            state,
+            thread,
+            size,
+            ws_next: Cell::new(state.ws.base()),
+            cursor: Cell::new(None),
+            copy_index: Cell::new(0),
+            tasks: TaskSlot::default(),
+        }
     }
-    team.ws_next.get()
+
+    /// The end of this thread's share: its tasks run to completion. Returns the index of the
+    /// next worksharing construct the thread would meet.
+    fn end_share(&self) -> u64 {
+        if self.state().tasks.used() || self.tasks.touched() {
+            crate::task::end_share(self);
+        }
+        self.ws_next.get()
+    }
 }
 
 /// What a region runs: the workers' job template and the master's share.
@@ -552,10 +565,20 @@ struct CachedTeam {
 /// team may be smaller). Returns when every thread has finished; resumes the first panic, or
 /// unwinds with [`Cancelled`] if [`crate::cancel`] stopped it.
 pub(crate) fn run_region(registry: &Arc<Registry>, requested: usize, work: Work<'_>) {
+    let (cached, size) = start_team(registry, requested, &work);
+    let ws_end = run_share(&cached.state, 0, size, |t| (work.master)(t));
+    finish_team(registry, cached, size, ws_end);
+}
+
+/// The first half of a region: takes a team state, claims up to `requested - 1` workers and hands
+/// each its job. Returns the state (with its workers) and the team's size.
+#[inline(always)]
+fn start_team(registry: &Arc<Registry>, requested: usize, work: &Work<'_>) -> (CachedTeam, usize) {
     let mut cached = take_cached(registry);
     let state: &TeamState = &cached.state;
     let enclosing = CURRENT.with(Cell::get);
-    // SAFETY: the enclosing handle (if any) lives on this thread's stack for this whole call.
+    // SAFETY: the enclosing handle (if any) lives on this thread's stack (or in an `OpenRegion`)
+    // until this region has ended.
     let outer = unsafe { enclosing.as_ref() }.map(|t| t.nesting());
     let requested = requested.min(state.reduce_slots.len());
     registry.claim_workers(&mut cached.workers, requested.saturating_sub(1));
@@ -586,10 +609,18 @@ pub(crate) fn run_region(registry: &Arc<Registry>, requested: usize, work: Work<
             thread: (i + 1) as u32,
             size: size as u32,
         };
-        // SAFETY: claimed above; the state and the work stay alive until the join below.
+        // SAFETY: claimed above; the caller keeps the state and the work alive until
+        // `finish_team` has joined.
         unsafe { worker.publish(job) };
     }
-    let ws_end = run_share(state, 0, size, |t| (work.master)(t));
+    (cached, size)
+}
+
+/// The second half of a region, after the master's share: waits for the workers, readies the
+/// state for the next region, then resumes the first panic or unwinds with [`Cancelled`].
+#[inline(always)]
+fn finish_team(registry: &Registry, cached: CachedTeam, size: usize, ws_end: u64) {
+    let state: &TeamState = &cached.state;
     state.join.wait(registry.spin_for_team(size));
     let panic = state.panics.take();
     let stopped = state.stop.is_stopped();
@@ -607,6 +638,106 @@ pub(crate) fn run_region(registry: &Arc<Registry>, requested: usize, work: Work<
     }
     if cancelled {
         cancel::unwind_cancelled();
+    }
+}
+
+/// A region whose workers run while the master runs its own share outside any closure: opened by
+/// [`crate::Region::open`], ended by [`OpenRegion::end`] (or its drop) on the same thread. For
+/// callers whose master share is not a closure, such as gcc's `GOMP_parallel_start`, which
+/// returns to the program, lets it call the body as thread 0, and ends in `GOMP_parallel_end`.
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+/// let visits = AtomicUsize::new(0);
+/// let body = |_: &parfor::Team| { visits.fetch_add(1, Relaxed); };
+/// // SAFETY: `body` outlives the region, which ends on this thread below.
+/// let open = unsafe { parfor::region().num_threads(2).open(&body) };
+/// parfor::with_team(|t| assert_eq!(t.unwrap().thread_num(), 0));
+/// body(open.team()); // the master's share
+/// let size = open.team().num_threads();
+/// open.end();
+/// assert_eq!(visits.into_inner(), size);
+/// ```
+pub struct OpenRegion {
+    /// The registry, the team state and its workers; `None` once ended.
+    started: Option<(Arc<Registry>, CachedTeam)>,
+    /// The master's handle (boxed: CURRENT points to it while the region is open).
+    master: Box<Team>,
+    /// CURRENT before the region opened.
+    previous: *const Team,
+}
+
+impl OpenRegion {
+    /// Starts the workers of a region on `body` and makes the calling thread thread 0.
+    ///
+    /// # Safety
+    /// `body` must stay alive until the region has ended, and the region must end on this
+    /// thread, after every region opened on this thread later.
+    pub(crate) unsafe fn open<F: Fn(&Team) + Sync>(
+        registry: &Arc<Registry>,
+        requested: usize,
+        body: *const F,
+    ) -> OpenRegion {
+        let work = Work {
+            run: run_body::<F>,
+            data: body.cast(),
+            plan: Plan::Blocks,
+            len: 0,
+            master: &mut |_| {},
+        };
+        let (cached, size) = start_team(registry, requested, &work);
+        let master = Box::new(Team::new(&cached.state, 0, size));
+        let previous = CURRENT.with(|c| c.replace(&*master));
+        OpenRegion {
+            started: Some((Arc::clone(registry), cached)),
+            master,
+            previous,
+        }
+    }
+
+    /// The master's handle (thread 0).
+    pub fn team(&self) -> &Team {
+        &self.master
+    }
+
+    /// Ends the master's share (its tasks run to completion) and waits until every worker has
+    /// finished; resumes the first panic of a worker, or unwinds with [`Cancelled`] if
+    /// [`crate::cancel`] stopped the region. Dropping the region does the same, except that a
+    /// drop while this thread panics stops the region first and resumes nothing.
+    pub fn end(mut self) {
+        self.finish(true)
+    }
+
+    fn finish(&mut self, report: bool) {
+        let Some((registry, cached)) = self.started.take() else {
+            return;
+        };
+        if !report {
+            self.master.stop();
+        }
+        let ws_end = match catch_unwind(AssertUnwindSafe(|| self.master.end_share())) {
+            Ok(ws_end) => ws_end,
+            Err(payload) => {
+                cached.state.share_panicked(payload);
+                0
+            }
+        };
+        CURRENT.with(|c| c.set(self.previous));
+        let ended = catch_unwind(AssertUnwindSafe(|| {
+            finish_team(&registry, cached, self.master.size, ws_end)
+        }));
+        if let Err(payload) = ended {
+            if report {
+                resume_unwind(payload);
+            }
+            drop_payload(payload);
+        }
+    }
+}
+
+impl Drop for OpenRegion {
+    fn drop(&mut self) {
+        self.finish(!std::thread::panicking())
     }
 }
 
