@@ -4,9 +4,10 @@
     LD_PRELOAD=target/release/libparfor_gomp.so python3 gomp/tests/python/openmp_beside_parfor.py
 
 Checks that the OpenMP library runs on parfor's drop-in (not on libgomp) with a full team and
-right results, interleaved with parfor's own Python API. Whether the process has one pool or two
-depends on which library `import parfor` opened: the preloaded one (one runtime, one pool,
-asserted) or its own copy (two runtimes; reported). Exit status 0 on success.
+right results, interleaved with parfor's own Python API, and that the process has one parfor
+runtime and one pool: `import parfor` uses the preloaded runtime (it exports parfor's C API)
+instead of opening the package's own library, and the threads in /proc/self/task are those of one
+team. Exit status 0 on success.
 """
 
 import ctypes
@@ -33,6 +34,7 @@ def main():
     if "libparfor_gomp.so" not in preload:
         sys.exit("run under LD_PRELOAD=.../libparfor_gomp.so")
     os.environ["OMP_NUM_THREADS"] = str(THREADS)  # read by both at their first region
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"  # numpy's BLAS, if OpenBLAS: no threads of its own
     with tempfile.TemporaryDirectory() as tmp:
         lib_path = os.path.join(tmp, "libomp_library.so")
         source = os.path.join(HERE, "..", "c", "omp_library.c")
@@ -61,14 +63,13 @@ def main():
                     if os.path.basename(p).startswith("libparfor") or p.startswith(package + os.sep)]
         threads = thread_count()
         print(f"parfor runtimes loaded: {runtimes}; threads: {threads}")
-        if len(runtimes) == 1:
-            # One pool of THREADS: the main thread and at most THREADS workers (two pools of
-            # THREADS would need at least 2 * (THREADS - 1) workers).
-            assert threads <= THREADS + 1, f"{threads} threads for one pool of {THREADS}"
-            print("openmp_beside_parfor: OK, one runtime and one pool")
-        else:
-            print("openmp_beside_parfor: OK, but `import parfor` opened its own library: two "
-                  "runtimes, two pools (one pool needs the package to use the preloaded runtime)")
+        assert parfor._capi.SHARED_RUNTIME, "import parfor opened its own library"
+        assert os.path.samefile(parfor._capi.library_path(), preload.split()[0]), parfor._capi.library_path()
+        assert len(runtimes) == 1, f"two parfor runtimes: {runtimes}"
+        # One pool of THREADS: the main thread, THREADS - 1 workers, and one thread to spare for
+        # a BLAS numpy may start (two pools of THREADS would add THREADS - 1 more workers).
+        assert threads <= THREADS + 1, f"{threads} threads for one pool of {THREADS}"
+        print("openmp_beside_parfor: OK, one runtime and one pool")
 
 
 if __name__ == "__main__":
