@@ -141,7 +141,12 @@ impl Worksharing {
 
 /// Polls `ready` until it holds (spinning, then yielding, then napping), or the region stops.
 fn wait_until(stop: &Stop, ready: impl Fn() -> bool) -> bool {
-    let mut polls: u32 = 0;
+    wait_polling(stop, 0, ready)
+}
+
+/// [`wait_until`] starting at poll `first`: from 128 on, every poll yields the CPU.
+fn wait_polling(stop: &Stop, first: u32, ready: impl Fn() -> bool) -> bool {
+    let mut polls = first;
     loop {
         if ready() {
             return true;
@@ -240,12 +245,29 @@ impl Team {
     /// waiting for it.
     fn pass_ordered_turn(&self, c: &LoopCursor) {
         if let Some((lo, hi)) = c.current {
-            let state = self.state();
-            let line = &state.ws.slot(c.index).line;
-            if wait_until(state.stop(), || line.ordered_next.load(Acquire) == lo) {
-                line.ordered_next.store(hi, Release);
+            if self.wait_ordered_turn(c.index, lo) {
+                self.state()
+                    .ws
+                    .slot(c.index)
+                    .line
+                    .ordered_next
+                    .store(hi, Release);
             }
         }
+    }
+
+    /// Waits until the ordered turn of loop `index` reaches offset `lo`; false when the region
+    /// stops. The turn passes from thread to thread in iteration order, so when the team outnumbers
+    /// the CPUs the thread whose turn it is often waits for a CPU that a poller holds: then every
+    /// poll yields from the start (spinning first costs a time slice a turn).
+    fn wait_ordered_turn(&self, index: u64, lo: u64) -> bool {
+        let state = self.state();
+        let line = &state.ws.slot(index).line;
+        let oversubscribed = state.registry().spin_for_team(self.num_threads()).yielding;
+        let first = if oversubscribed { 128 } else { 0 };
+        wait_polling(state.stop(), first, || {
+            line.ordered_next.load(Acquire) == lo
+        })
     }
 
     /// Waits for this iteration's turn in an ordered loop (the iterations before it have run
@@ -273,9 +295,7 @@ impl Team {
             ..
         }) = self.cursor.get()
         {
-            let state = self.state();
-            let line = &state.ws.slot(index).line;
-            wait_until(state.stop(), || line.ordered_next.load(Acquire) == lo);
+            self.wait_ordered_turn(index, lo);
         }
     }
 
