@@ -315,41 +315,57 @@ static inline double grid_f(double x, double y) {
     return cos(r2) / (1.0 + r2);
 }
 
+/* The grid's points, computed once (parfor_kernels::grid_max::grid); NULL when out of memory. */
+static double *grid_points(uint64_t n) {
+    double *g = malloc((n ? n : 1) * sizeof *g);
+    if (g)
+        for (uint64_t i = 0; i < n; i++) g[i] = linspace(-3.0, 3.0, n, i);
+    return g;
+}
+
+/* Returns NaN when the grid cannot be allocated. */
 double c_grid_max_serial(uint64_t n) {
+    double *g = grid_points(n);
+    if (!g) return NAN;
     double m = -INFINITY;
     for (uint64_t i = 0; i < n; i++) {
-        double x = linspace(-3.0, 3.0, n, i);
+        double x = g[i];
         for (uint64_t j = 0; j < n; j++) {
-            double y = linspace(-3.0, 3.0, n, j);
+            double y = g[j];
             double r2 = x * x + y * y;
             double v = cos(r2) / (1.0 + r2);
             if (v > m) m = v;
         }
     }
+    free(g);
     return m;
 }
 
-static double grid_block_max(uint64_t n, uint64_t b) {
+static double grid_block_max(const double *g, uint64_t n, uint64_t b) {
     double m = -INFINITY;
     uint64_t end = block_end(b, GRID_ROWS_PER_BLOCK, n);
     for (uint64_t i = b * GRID_ROWS_PER_BLOCK; i < end; i++) {
-        double x = linspace(-3.0, 3.0, n, i);
+        double x = g[i];
         for (uint64_t j = 0; j < n; j++) {
-            double v = grid_f(x, linspace(-3.0, 3.0, n, j));
+            double v = grid_f(x, g[j]);
             if (v > m) m = v;
         }
     }
     return m;
 }
 
+/* Returns NaN when the grid cannot be allocated. */
 double c_grid_max_omp(uint64_t n) {
+    double *g = grid_points(n);
+    if (!g) return NAN;
     double m = -INFINITY;
     uint64_t blocks = count_blocks(n, GRID_ROWS_PER_BLOCK);
 #pragma omp parallel for schedule(dynamic, GRID_CHUNK) reduction(max : m)
     for (uint64_t b = 0; b < blocks; b++) {
-        double v = grid_block_max(n, b);
+        double v = grid_block_max(g, n, b);
         if (v > m) m = v;
     }
+    free(g);
     return m;
 }
 

@@ -49,12 +49,12 @@ pub fn roots_sum(x: &[f64], out: &mut [f64]) {
         .for_each(|o| *o = roots_sum::sum_of_roots(x));
 }
 
-/// grid_max: a max reduction over blocks of rows.
+/// grid_max: the grid computed once, then a max reduction over its rows.
 pub fn grid_max(p: grid_max::Params) -> f64 {
-    (0..grid_max::num_blocks(p))
-        .into_par_iter()
-        .map(|b| grid_max::block_max(p, b))
-        .reduce(|| f64::NEG_INFINITY, |a, b| if b > a { b } else { a })
+    let xs = grid_max::grid(p);
+    xs.par_iter()
+        .map(|&x| grid_max::row_max(x, &xs))
+        .reduce(|| f64::NEG_INFINITY, grid_max::larger)
 }
 
 /// bootstrap: per-task statistics with a scratch buffer per worker (`map_init`), unzipped into the

@@ -145,6 +145,32 @@ fn grid_max_equals_the_closed_form_at_the_grid_point_nearest_the_origin() {
     }
 }
 
+#[test]
+fn grid_max_over_the_precomputed_grid_has_the_bits_of_linspace_computed_in_the_loop() {
+    // The kernel computes linspace once per point (grid_max::grid); the loop below computes it
+    // for every pair, as the kernel once did. Both must give the same bits.
+    use parfor_kernels::blocks::linspace;
+    for n in [0u64, 1, 2, 3, 333, 600, 1001] {
+        let mut m = f64::NEG_INFINITY;
+        for i in 0..n {
+            let x = linspace(-3.0, 3.0, n, i);
+            for j in 0..n {
+                let v = grid_max::f(x, linspace(-3.0, 3.0, n, j));
+                if v > m {
+                    m = v;
+                }
+            }
+        }
+        let p = grid_max::Params { n };
+        assert_eq!(grid_max::serial(p).to_bits(), m.to_bits(), "n = {n}");
+        assert_eq!(
+            grid_max::parallel(p, grid_max::DEFAULT_SCHEDULE).to_bits(),
+            m.to_bits(),
+            "n = {n}"
+        );
+    }
+}
+
 /// The wealth model written again without any of the kernel's code: its own generator
 /// (rand_pcg's Mcg128Xsl64, `pcg64_fast`, seeded per chunk with `seed_from_u64`), normals drawn
 /// straight from rand_distr, plain std threads, and a sort for the median.
