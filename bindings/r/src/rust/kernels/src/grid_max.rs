@@ -1,5 +1,7 @@
 //! `grid_max`: the maximum over `x, y` in `linspace(-3, 3, n)` of `cos(x^2 + y^2) / (1 + x^2 + y^2)`.
 //!
+//! The grid's points are computed once ([`grid`]: `n` values of `linspace`, the same bits as
+//! computing them in the loop), so the inner loop is `cos`, a division and a comparison per point.
 //! Blocks are bands of [`ROWS_PER_BLOCK`] rows (values of `x`); a block's partial is its maximum.
 //! The maximum does not depend on the order of comparisons, so the result is bit-identical to the
 //! serial loop for any split, team size and schedule.
@@ -12,6 +14,7 @@
 //! assert_eq!(m, 1.0); // n odd: the grid holds (0, 0)
 //! ```
 
+use crate::alloc;
 use crate::blocks::{self, linspace, NotAdjacent, Runner};
 use parfor::Schedule;
 use std::ops::Range;
@@ -67,29 +70,41 @@ pub fn num_blocks(p: Params) -> u64 {
     blocks::count(p.n, ROWS_PER_BLOCK)
 }
 
-/// The maximum over the rows of block `b` (`-inf` for an empty block).
+/// The points of `linspace(-3, 3, p.n)`: the grid's `x` (and `y`) values.
+///
+/// Allocation is fallible: a grid larger than memory unwinds with [`parfor::AllocError`].
+///
+/// ```
+/// let g = parfor_kernels::grid_max::grid(parfor_kernels::grid_max::Params { n: 5 });
+/// assert_eq!(g, [-3.0, -1.5, 0.0, 1.5, 3.0]);
+/// ```
+pub fn grid(p: Params) -> Vec<f64> {
+    let mut g = Vec::new();
+    alloc::reserve(&mut g, p.n);
+    g.extend((0..p.n).map(|i| linspace(-3.0, 3.0, p.n, i)));
+    g
+}
+
+/// The maximum of `f(x, y)` over the `y` in `ys` (`-inf` when empty).
 ///
 /// ```
 /// use parfor_kernels::grid_max;
-/// let p = grid_max::Params { n: 20 };
-/// let rows = (8..16).map(|i| grid_max::segment_max(p, i, 0..20));
-/// assert_eq!(grid_max::block_max(p, 1), rows.fold(f64::NEG_INFINITY, f64::max));
+/// assert_eq!(grid_max::row_max(0.0, &[-1.0, 0.0, 1.0]), 1.0);
+/// assert_eq!(grid_max::row_max(0.0, &[]), f64::NEG_INFINITY);
 /// ```
-pub fn block_max(p: Params, b: u64) -> f64 {
-    blocks::items(b, ROWS_PER_BLOCK, p.n)
-        .map(|i| segment_max(p, i, 0..p.n))
-        .fold(f64::NEG_INFINITY, larger)
-}
-
-/// The maximum over the points `j` of row `i` (`-inf` when empty).
-pub fn segment_max(p: Params, i: u64, j: Range<u64>) -> f64 {
-    let x = linspace(-3.0, 3.0, p.n, i);
-    j.map(|j| f(x, linspace(-3.0, 3.0, p.n, j)))
-        .fold(f64::NEG_INFINITY, larger)
+#[inline]
+pub fn row_max(x: f64, ys: &[f64]) -> f64 {
+    ys.iter()
+        .fold(f64::NEG_INFINITY, |m, &y| larger(m, f(x, y)))
 }
 
 /// `b` if it is larger than `a`, else `a`: the comparison every maximum here is made with.
-fn larger(a: f64, b: f64) -> f64 {
+///
+/// ```
+/// assert_eq!(parfor_kernels::grid_max::larger(1.0, 2.0), 2.0);
+/// ```
+#[inline]
+pub fn larger(a: f64, b: f64) -> f64 {
     if b > a {
         b
     } else {
@@ -104,11 +119,10 @@ fn larger(a: f64, b: f64) -> f64 {
 /// assert!(m > 0.99 && m < 1.0);
 /// ```
 pub fn serial(p: Params) -> f64 {
+    let xs = grid(p);
     let mut m = f64::NEG_INFINITY;
-    for i in 0..p.n {
-        let x = linspace(-3.0, 3.0, p.n, i);
-        for j in 0..p.n {
-            let y = linspace(-3.0, 3.0, p.n, j);
+    for &x in &xs {
+        for &y in &xs {
             let r2 = x * x + y * y;
             let v = r2.cos() / (1.0 + r2);
             if v > m {
@@ -164,9 +178,33 @@ pub fn partial_on(
     // (`blocks::SEGMENT` points) so that a cancelled loop stops promptly however large `n` is.
     let rows = blocks.start.saturating_mul(ROWS_PER_BLOCK).min(p.n)
         ..blocks.end.saturating_mul(ROWS_PER_BLOCK).min(p.n);
-    let segment = |i, j| segment_max(p, i, j);
-    let max = runner.reduce_row_segments(rows, p.n, schedule, f64::NEG_INFINITY, segment, larger);
+    let max = reduce_rows(runner, p, rows, schedule, GRID_LIMIT);
     GridMaxPartial { blocks, max }
+}
+
+/// The largest `n` whose grid is computed once ([`grid`], 8 bytes a point: 32 MiB). Larger grids
+/// (`n^2` above 10^13 points: days of work) compute each point's `linspace` in the loop, the same
+/// bits without memory that grows with `n`, and a cancel stops them within a segment.
+pub const GRID_LIMIT: u64 = 1 << 22;
+
+/// The maximum over `rows`, from a precomputed grid when `p.n <= limit`.
+fn reduce_rows(
+    runner: Runner<'_>,
+    p: Params,
+    rows: Range<u64>,
+    schedule: Schedule,
+    limit: u64,
+) -> f64 {
+    let xs = (p.n <= limit).then(|| grid(p));
+    let segment = |i: u64, j: Range<u64>| match &xs {
+        Some(xs) => row_max(xs[i as usize], &xs[j.start as usize..j.end as usize]),
+        None => {
+            let x = linspace(-3.0, 3.0, p.n, i);
+            j.map(|j| f(x, linspace(-3.0, 3.0, p.n, j)))
+                .fold(f64::NEG_INFINITY, larger)
+        }
+    };
+    runner.reduce_row_segments(rows, p.n, schedule, f64::NEG_INFINITY, segment, larger)
 }
 
 /// The maximum over a contiguous range of blocks.
@@ -199,5 +237,22 @@ impl GridMaxPartial {
     /// The maximum.
     pub fn finish(&self) -> f64 {
         self.max
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_grid_and_linspace_in_the_loop_give_the_same_bits() {
+        for n in [0u64, 1, 2, 3, 333, 600] {
+            let p = Params { n };
+            let s = Schedule::Dynamic(2);
+            let with_grid = reduce_rows(Runner::Global, p, 0..n, s, u64::MAX);
+            let in_loop = reduce_rows(Runner::Global, p, 0..n, s, 0);
+            assert_eq!(with_grid.to_bits(), in_loop.to_bits(), "n = {n}");
+            assert_eq!(with_grid.to_bits(), serial(p).to_bits(), "n = {n}");
+        }
     }
 }
