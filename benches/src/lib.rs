@@ -11,10 +11,12 @@
 //!   per-block functions of parfor-kernels, so only the parallel loop differs;
 //! - [`ffi`]: the C side (plain C serial loops and OpenMP loops, the same algorithm and the same
 //!   PCG64 streams and ziggurat normals, so results agree bit for bit; see benches/tests);
-//! - [`overhead`]: the EPCC-style overhead loops for parfor, rayon and serial code.
+//! - [`overhead`]: the EPCC-style overhead loops for parfor, rayon and serial code;
+//! - [`compare`]: the spread of rounds and the tie rule that the words of every comparison follow.
 
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod compare;
 pub mod ffi;
 pub mod overhead;
 pub mod rayon_kernels;
