@@ -4,8 +4,12 @@
  *
  * The ~100 ns body of the dynamic-schedule test is bench_delay() in delay.c, a separate object
  * file (no LTO): every runtime calls the very same out-of-line function. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <omp.h>
 #include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "delay.h"
 
@@ -54,4 +58,37 @@ void c_ovh_barriers_1000(void) {
     for (int r = 0; r < 1000; r++) {
 #pragma omp barrier
     }
+}
+
+/* The thread check of the overhead harness: schedule(dynamic, 1) over `iters` calls of the delay
+ * body, counting the iterations each OS thread ran. Thread i of the returned count (at most
+ * `max`) wrote its Linux thread id to tids[i] and its iteration count to counts[i]. No omp_*
+ * function is called, so the clang build never reaches libgomp's omp_* (both runtimes are linked
+ * into the bench library; see build.rs). */
+int c_ovh_thread_counts(uint32_t iters, uint32_t reps, int64_t *tids, uint64_t *counts, int max) {
+    int next = 0;
+#pragma omp parallel
+    {
+        uint64_t mine = 0;
+#pragma omp for schedule(dynamic, 1) nowait
+        for (uint32_t i = 0; i < iters; i++) {
+            bench_delay(reps);
+            mine++;
+        }
+        int slot = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
+        if (slot < max) {
+            tids[slot] = (int64_t)syscall(SYS_gettid);
+            counts[slot] = mine;
+        }
+    }
+    return next < max ? next : max;
+}
+
+/* The file name of the shared library that provides `symbol` to this process ("" if none):
+ * which OpenMP runtime a build's calls reach. */
+const char *c_symbol_provider(const char *symbol) {
+    Dl_info info;
+    void *p = dlsym(RTLD_DEFAULT, symbol);
+    if (p == NULL || dladdr(p, &info) == 0 || info.dli_fname == NULL) return "";
+    return info.dli_fname;
 }

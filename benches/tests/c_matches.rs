@@ -200,3 +200,42 @@ fn mandelbrot_counts_are_equal() {
         assert_eq!(rust, c);
     }
 }
+
+#[test]
+fn each_c_build_reaches_its_own_openmp_runtime() {
+    // gcc's calls go to libgomp although libomp (linked too) exports a GOMP layer.
+    let gomp = ffi::symbol_provider(c"GOMP_parallel");
+    assert!(gomp.contains("libgomp"), "GOMP_parallel from {gomp:?}");
+    if ffi::HAS_LIBOMP {
+        let kmpc = ffi::symbol_provider(c"__kmpc_fork_call");
+        assert!(kmpc.contains("libomp"), "__kmpc_fork_call from {kmpc:?}");
+    }
+}
+
+#[cfg(not(no_libomp))]
+#[test]
+fn the_clang_libomp_build_gives_the_same_bits() {
+    use ffi::llvm;
+    let p = pi::Params { n: 300_001 };
+    assert_eq!(
+        llvm::pi_omp(p.n, SEED) as f64 * 4.0 / p.n as f64,
+        pi::serial(p, SEED)
+    );
+    for n in [1, 2, 301] {
+        let rust = grid_max::serial(grid_max::Params { n });
+        assert_eq!(llvm::grid_max_omp(n).to_bits(), rust.to_bits(), "n = {n}");
+    }
+    let x = roots::input(roots::Params { n: 700 }, SEED);
+    let (mut rust, mut c) = (vec![0.0; 700], vec![0.0; 700]);
+    roots_sum::serial(&x, &mut rust);
+    llvm::roots_sum_omp(&x, &mut c);
+    assert_eq!(rust, c);
+    let p = weather::Params {
+        runs: 3000,
+        ..Default::default()
+    };
+    let w = weather::serial(p, SEED);
+    assert_eq!(llvm::weather_omp(p.into(), SEED), (w.mean, w.std));
+    let counts = llvm::ovh_thread_counts(2000, 10);
+    assert_eq!(counts.iter().map(|c| c.1).sum::<u64>(), 2000);
+}
