@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the parfor bench suite and writes BENCHMARKS.md and benches/plot.png.
 #
-#   benches/run.sh            # everything (about 15 minutes on 2 cores)
+#   benches/run.sh            # everything (about 25 minutes on 2 cores)
 #   benches/run.sh report     # only regenerate BENCHMARKS.md and the plot from saved results
 #
 # Runtimes are kept apart: every bench target loads ONE runtime (parfor, rayon, OpenMP or none)
@@ -27,7 +27,7 @@ build() { # builds every bench target once; later edits of the tree cannot chang
     while read -r name path; do EXE[$name]=$path; done < <(
         cargo bench -p parfor-benches --no-run 2>&1 |
             sed -n 's|.*Executable benches/\([a-z_]*\)\.rs (\(.*\))$|\1 \2|p')
-    [ "${#EXE[@]}" -ge 8 ] || { echo "run.sh: could not find the bench executables" >&2; exit 1; }
+    [ "${#EXE[@]}" -ge 10 ] || { echo "run.sh: could not find the bench executables" >&2; exit 1; }
 }
 
 busy_jiffies() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
@@ -91,17 +91,22 @@ if [ "${1:-all}" != report ]; then
         if [ "$round" -le "$OVERHEAD_ROUNDS" ]; then
             run "$round" 1 overhead_serial
             for threads in 1 2; do
-                for rt in parfor rayon openmp; do run "$round" "$threads" "overhead_$rt"; done
+                for rt in parfor rayon openmp libomp; do run "$round" "$threads" "overhead_$rt"; done
             done
         fi
         if [ "$round" -le "$KERNEL_ROUNDS" ]; then
             run "$round" 1 kernels_serial
-            for threads in 1 2; do
-                for rt in parfor rayon openmp; do run "$round" "$threads" "kernels_$rt"; done
+            # The scaling table: every kernel at 1, 2, 4 and 8 threads (4 and 8 oversubscribe
+            # this machine's 2 cores); schedule variants only at 1 and 2.
+            for threads in 1 2 4 8; do
+                for rt in parfor rayon openmp libomp; do
+                    if [ "$threads" -le 2 ]; then
+                        run "$round" "$threads" "kernels_$rt"
+                    else
+                        run "$round" "$threads" "kernels_$rt" "^[a-z_]+/$rt/"
+                    fi
+                done
             done
-            # Oversubscription: 8 threads on this machine's cores.
-            run "$round" 8 kernels_parfor '^(pi|mandelbrot)/parfor/'
-            run "$round" 8 kernels_openmp '^(pi|mandelbrot)/openmp/'
         fi
     done
 fi

@@ -5,9 +5,18 @@ mod common;
 use common::{overhead_benches, OverheadSide};
 use criterion::{criterion_group, criterion_main, Criterion};
 use parfor_benches::ffi;
-use parfor_benches::overhead::DELAY_REPS;
+use parfor_benches::overhead::{DELAY_REPS, DYNAMIC_ITERS};
 
 fn benches(c: &mut Criterion) {
+    // gcc's GOMP_* calls must reach libgomp, not libomp's compatibility layer (both are linked).
+    let provider = ffi::symbol_provider(c"GOMP_parallel");
+    assert!(
+        provider.contains("libgomp"),
+        "GOMP_parallel comes from {provider:?}, not libgomp"
+    );
+    common::check_team("OpenMP (libgomp)", ffi::max_threads(), || {
+        ffi::ovh_thread_counts(DYNAMIC_ITERS, DELAY_REPS)
+    });
     overhead_benches(
         c,
         OverheadSide {

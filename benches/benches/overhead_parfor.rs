@@ -7,6 +7,7 @@ use parfor_benches::overhead::parfor_side as side;
 
 fn benches(c: &mut Criterion) {
     let threads = parfor::max_threads();
+    common::check_team("parfor", threads, side::thread_counts);
     overhead_benches(
         c,
         OverheadSide {

@@ -15,7 +15,26 @@
 use crate::ffi::delay;
 use parfor::Schedule;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::hint::black_box;
+use std::sync::Mutex;
+use std::thread::ThreadId;
+
+/// Iterations per OS thread, recorded by a thread-check loop.
+#[derive(Default)]
+struct PerThread(Mutex<HashMap<ThreadId, u64>>);
+
+impl PerThread {
+    fn count(&self) {
+        let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        *m.entry(std::thread::current().id()).or_default() += 1;
+    }
+
+    fn into_counts(self) -> Vec<(ThreadId, u64)> {
+        let m = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        m.into_iter().collect()
+    }
+}
 
 /// Iterations of the dynamic test.
 pub const DYNAMIC_ITERS: u32 = 10_000;
@@ -69,6 +88,16 @@ pub mod parfor_side {
         });
     }
 
+    /// The thread check: iterations per OS thread of a dynamic,1 loop over 10,000 delays.
+    pub fn thread_counts() -> Vec<(ThreadId, u64)> {
+        let seen = PerThread::default();
+        parfor::parallel_for(0..DYNAMIC_ITERS, Schedule::Dynamic(1), |_| {
+            delay(DELAY_REPS);
+            seen.count();
+        });
+        seen.into_counts()
+    }
+
     /// One region in which every thread passes 1000 barriers.
     pub fn barriers_1000() {
         parfor::parallel(|t| {
@@ -119,6 +148,27 @@ pub mod rayon_side {
             .into_par_iter()
             .with_max_len(1)
             .for_each(|_| delay(DELAY_REPS));
+    }
+
+    /// One closure on every thread of the pool (`broadcast`), doing nothing.
+    pub fn broadcast_region() {
+        rayon::broadcast(|ctx| {
+            black_box(ctx.index());
+        });
+    }
+
+    /// The thread check: iterations per OS thread of a `with_max_len(1)` loop over 10,000
+    /// delays (in the current pool: the global one, or the one of an enclosing `install`).
+    pub fn thread_counts() -> Vec<(ThreadId, u64)> {
+        let seen = PerThread::default();
+        (0..DYNAMIC_ITERS)
+            .into_par_iter()
+            .with_max_len(1)
+            .for_each(|_| {
+                delay(DELAY_REPS);
+                seen.count();
+            });
+        seen.into_counts()
     }
 
     /// 100 `par_iter_mut` loops over `a` back to back.

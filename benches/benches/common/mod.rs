@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use criterion::Criterion;
-use std::time::Duration;
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 /// Kernels: 50-300 ms per serial iteration; 10 samples.
 pub fn kernels() -> Criterion {
@@ -41,32 +42,105 @@ pub struct OverheadSide<E, F, R, D, G> {
     pub regions_100: G,
 }
 
-/// Registers the five overhead benches of `side` in the group "overhead".
-pub fn overhead_benches<E, F, R, D, G>(c: &mut Criterion, mut side: OverheadSide<E, F, R, D, G>)
+/// Runs `op` `iters` times on the calling thread and returns the time taken: how every overhead
+/// bench times its loop unless it runs elsewhere (e.g. inside a rayon pool's `install`).
+pub fn timed(op: &mut (dyn FnMut() + Send), iters: u64) -> Duration {
+    let t = Instant::now();
+    for _ in 0..iters {
+        op();
+    }
+    t.elapsed()
+}
+
+/// Registers the five overhead benches of `side` in the group "overhead", timed on this thread.
+pub fn overhead_benches<E, F, R, D, G>(c: &mut Criterion, side: OverheadSide<E, F, R, D, G>)
 where
-    E: FnMut(),
-    F: FnMut(),
-    R: FnMut() -> f64,
-    D: FnMut(),
-    G: FnMut(&mut [f64]),
+    E: FnMut() + Send,
+    F: FnMut() + Send,
+    R: FnMut() -> f64 + Send,
+    D: FnMut() + Send,
+    G: FnMut(&mut [f64]) + Send,
+{
+    overhead_benches_in(c, side, timed)
+}
+
+/// Registers the five overhead benches of `side`, each sample's loop run by `run(op, iters)`.
+pub fn overhead_benches_in<E, F, R, D, G>(
+    c: &mut Criterion,
+    mut side: OverheadSide<E, F, R, D, G>,
+    run: impl Fn(&mut (dyn FnMut() + Send), u64) -> Duration,
+) where
+    E: FnMut() + Send,
+    F: FnMut() + Send,
+    R: FnMut() -> f64 + Send,
+    D: FnMut() + Send,
+    G: FnMut(&mut [f64]) + Send,
 {
     let name = side.name;
     let mut g = c.benchmark_group("overhead");
     g.bench_function(format!("{name}/empty_region"), |b| {
-        b.iter(&mut side.empty_region)
+        b.iter_custom(|iters| run(&mut side.empty_region, iters))
     });
-    g.bench_function(format!("{name}/for_1000"), |b| b.iter(&mut side.for_1000));
+    g.bench_function(format!("{name}/for_1000"), |b| {
+        b.iter_custom(|iters| run(&mut side.for_1000, iters))
+    });
     g.bench_function(format!("{name}/reduce_1000"), |b| {
-        b.iter(|| std::hint::black_box((side.reduce_1000)()))
+        b.iter_custom(|iters| {
+            run(
+                &mut || {
+                    std::hint::black_box((side.reduce_1000)());
+                },
+                iters,
+            )
+        })
     });
     g.bench_function(format!("{name}/dynamic_10000"), |b| {
-        b.iter(&mut side.dynamic_10000)
+        b.iter_custom(|iters| run(&mut side.dynamic_10000, iters))
     });
     let mut a = vec![0.0f64; 1000];
     g.bench_function(format!("{name}/regions_100"), |b| {
-        b.iter(|| (side.regions_100)(&mut a))
+        b.iter_custom(|iters| run(&mut || (side.regions_100)(&mut a), iters))
     });
     g.finish();
+}
+
+/// Registers one bench `overhead/{id}` whose samples' loops are run by `run(op, iters)`.
+pub fn single_bench(
+    c: &mut Criterion,
+    id: &str,
+    mut op: impl FnMut() + Send,
+    run: impl Fn(&mut (dyn FnMut() + Send), u64) -> Duration,
+) {
+    let mut g = c.benchmark_group("overhead");
+    g.bench_function(id, |b| b.iter_custom(|iters| run(&mut op, iters)));
+    g.finish();
+}
+
+/// Fails loudly unless all `team` threads of a runtime ran iterations of `probe`'s loop (a
+/// `dynamic,1` loop over 10,000 ~100 ns bodies that returns the iterations run per OS thread):
+/// a bench "at 2 threads" that ran on one would be a wrong number, not a slow one. A thread
+/// descheduled by another process can miss one short loop, so the probe is tried up to 20 times.
+/// The counts are printed with the bench output.
+pub fn check_team<T: Eq + std::hash::Hash + std::fmt::Debug>(
+    name: &str,
+    team: usize,
+    mut probe: impl FnMut() -> Vec<(T, u64)>,
+) {
+    let mut last = Vec::new();
+    for _ in 0..20 {
+        let counts = probe();
+        let ran: HashSet<&T> = counts.iter().filter(|c| c.1 > 0).map(|c| &c.0).collect();
+        if ran.len() >= team {
+            let per_thread: Vec<u64> = counts.iter().map(|c| c.1).collect();
+            eprintln!("thread check: {name}: {team} OS thread(s) ran iterations {per_thread:?}");
+            return;
+        }
+        last = counts;
+    }
+    panic!(
+        "thread check FAILED: {name}: fewer than {team} OS threads ran iterations of a dynamic,1 \
+         loop in 20 tries; iterations per thread in the last try: {last:?}"
+    );
 }
 
 /// Registers `overhead/{name}/barriers_1000` (one region, 1000 barriers per thread) for a runtime

