@@ -326,10 +326,9 @@ fn main() {
     }
     let _ = writeln!(
         w,
-        "\nThe C and Rust serial loops differ where the compilers do: `gcc -O2` (gcc 12) does not \
-         vectorise roots' `(float)sqrt(x[i])` loop and keeps `sqrt`'s errno check (no \
-         `-fno-math-errno`), while rustc vectorises it, hence OpenMP's roots at about twice the Rust \
-         time; the ratios to OpenMP compare whole programs built with the stated flags."
+        "\nThe C and Rust serial loops differ where the compilers do (gcc and clang at `{}`, rustc at \
+         `-C opt-level=3`); the ratios to OpenMP compare whole programs built with the stated flags.",
+        parfor_benches::ffi::C_FLAGS
     );
     let _ = writeln!(w, "\n## Kernels at 2 threads: ratios and speed-ups\n");
     let _ = writeln!(
