@@ -268,6 +268,13 @@ fn summary(csv: &str) -> bool {
             let bits_agree = runs.iter().all(|r| r.1 == first.1[0].1);
             same_bits &= bits_agree;
             let against = match (rt == &first.0 .1, &first_spread) {
+                (false, Some(f)) if f.n < 2 || s.n < 2 => {
+                    format!(
+                        "{}/{rt} = {:.3}: no verdict, 1 round",
+                        first.0 .1,
+                        f.median / s.median
+                    )
+                }
                 (false, Some(f)) => {
                     let v = f.verdict(&s);
                     let words = match v {
