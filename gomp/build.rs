@@ -42,7 +42,11 @@ fn reason(name: &str) -> &'static str {
         "doacross loops"
     } else if name.contains("cancel") {
         "cancellation"
-    } else if name.contains("task") || name.contains("reduction") || name.contains("depend") {
+    } else if name.contains("reduction") {
+        "task reductions"
+    } else if name == "omp_fulfill_event" {
+        "task detach"
+    } else if name.contains("task") || name.contains("depend") {
         "tasks"
     } else if name.contains("alloc") || name.ends_with("free") {
         "memory allocators"

@@ -16,10 +16,11 @@
 //!
 //! One concept a module: `region` (parallel regions), `worksharing` (the loop a thread is in,
 //! gcc's iteration space to parfor's offsets), `loops` and `constructs` (the entry points of
-//! loops, sections, single, barrier, ordered), `tasks` (undeferred tasks, taskloop), `target`
-//! (target and teams on the host), `task_env` (a task's identity, ICVs and contention group),
-//! `futex_lock`, `lock` and `critical` (mutual exclusion), `icv`, `queries`, `host_device` and
-//! `wtime` (the omp_* API), `missing` (the aborting stubs build.rs generates).
+//! loops, sections, single, barrier, ordered), `tasks` (tasks on parfor's runtime, taskloop),
+//! `task_depend` (gcc's depend arrays), `target` (target and teams on the host), `task_env` (a
+//! task's identity, ICVs and contention group), `futex_lock`, `lock` and `critical` (mutual
+//! exclusion), `icv`, `queries`, `host_device` and `wtime` (the omp_* API), `missing` (the
+//! aborting stubs build.rs generates).
 //!
 //! ```c
 //! // gcc -fopenmp hello.c && LD_PRELOAD=target/release/libparfor_gomp.so ./a.out
@@ -44,6 +45,7 @@ mod missing;
 mod queries;
 mod region;
 mod target;
+mod task_depend;
 mod task_env;
 mod tasks;
 mod worksharing;

@@ -19,8 +19,8 @@ use std::cell::RefCell;
 use std::ffi::c_void;
 use std::os::raw::{c_int, c_uint, c_ushort};
 
-/// `target` (OpenMP 4.5 form): runs `body(hostaddrs)` now, on this thread; `nowait` and
-/// `depend` are satisfied by running it at once.
+/// `target` (OpenMP 4.5 form): runs `body(hostaddrs)` now, after the sibling tasks its `depend`
+/// clause names (`nowait` is satisfied by running it at once).
 ///
 /// # Safety
 /// The arguments are what gcc emits for a target region.
@@ -34,9 +34,11 @@ pub unsafe extern "C" fn GOMP_target_ext(
     sizes: *mut usize,
     kinds: *mut c_ushort,
     _flags: c_uint,
-    _depend: *mut *mut c_void,
+    depend: *mut *mut c_void,
     args: *mut *mut c_void,
 ) {
+    // SAFETY: gcc's depend array, or null.
+    unsafe { crate::tasks::wait_for_dependences(depend, "GOMP_target_ext") };
     // SAFETY: gcc passes `mapnum` entries in each array.
     let copies = unsafe { firstprivate_copies(mapnum, hostaddrs, sizes, kinds) };
     // SAFETY: gcc's null-terminated argument array.
@@ -201,10 +203,42 @@ host_data_entries! {
     fn GOMP_target_end_data();
     /// `target update`: host and "device" memory are the same.
     fn GOMP_target_update(device: c_int, unused: *const c_void, mapnum: usize, hostaddrs: *mut *mut c_void, sizes: *mut usize, kinds: *mut u8);
-    /// `target update` (4.5 form): nothing to copy.
-    fn GOMP_target_update_ext(device: c_int, mapnum: usize, hostaddrs: *mut *mut c_void, sizes: *mut usize, kinds: *mut c_ushort, flags: c_uint, depend: *mut *mut c_void);
-    /// `target enter/exit data`: nothing to map.
-    fn GOMP_target_enter_exit_data(device: c_int, mapnum: usize, hostaddrs: *mut *mut c_void, sizes: *mut usize, kinds: *mut c_ushort, flags: c_uint, depend: *mut *mut c_void);
+}
+
+/// `target update` (4.5 form): nothing to copy; waits for the sibling tasks `depend` names.
+///
+/// # Safety
+/// `depend` is gcc's depend array, or null.
+#[no_mangle]
+pub unsafe extern "C" fn GOMP_target_update_ext(
+    _device: c_int,
+    _mapnum: usize,
+    _hostaddrs: *mut *mut c_void,
+    _sizes: *mut usize,
+    _kinds: *mut c_ushort,
+    _flags: c_uint,
+    depend: *mut *mut c_void,
+) {
+    // SAFETY: forwarded contract.
+    unsafe { crate::tasks::wait_for_dependences(depend, "GOMP_target_update_ext") };
+}
+
+/// `target enter/exit data`: nothing to map; waits for the sibling tasks `depend` names.
+///
+/// # Safety
+/// `depend` is gcc's depend array, or null.
+#[no_mangle]
+pub unsafe extern "C" fn GOMP_target_enter_exit_data(
+    _device: c_int,
+    _mapnum: usize,
+    _hostaddrs: *mut *mut c_void,
+    _sizes: *mut usize,
+    _kinds: *mut c_ushort,
+    _flags: c_uint,
+    depend: *mut *mut c_void,
+) {
+    // SAFETY: forwarded contract.
+    unsafe { crate::tasks::wait_for_dependences(depend, "GOMP_target_enter_exit_data") };
 }
 
 /// The number of teams a league gets: the lower bound asked for, else nteams-var, else 1.

@@ -265,7 +265,9 @@ def reason(name):
              (("_",), "the Fortran API", str.endswith),
              (("doacross",), "doacross loops", str.__contains__),
              (("cancel",), "cancellation", str.__contains__),
-             (("task", "reduction", "depend"), "tasks", str.__contains__),
+             (("reduction",), "task reductions", str.__contains__),
+             (("omp_fulfill_event",), "task detach", str.__eq__),
+             (("task", "depend"), "tasks", str.__contains__),
              (("alloc", "free"), "memory allocators", str.__contains__)]
     for keys, why, test in rules:
         if any(test(name, k) for k in keys):
