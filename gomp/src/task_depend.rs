@@ -47,33 +47,24 @@ pub(crate) unsafe fn dependences(depend: DependArray, caller: &str) -> Vec<Dep> 
     if depend.0.is_null() {
         return Vec::new();
     }
-    // SAFETY (all reads below): gcc's array holds the counts and then the addresses they count.
-    let old_format_total = unsafe { depend.word(0) };
+    // SAFETY: gcc's array holds the counts and then the addresses they count (the caller's
+    // obligation); every index read below is inside it.
+    let word = |i: usize| unsafe { depend.word(i) };
+    let old_format_total = word(0);
     if old_format_total != 0 {
-        let written = unsafe { depend.word(1) };
+        let written = word(1);
         return (0..old_format_total)
-            .map(|i| {
-                let key = unsafe { depend.word(2 + i) };
-                if i < written {
-                    Dep::InOut(key)
-                } else {
-                    Dep::In(key)
-                }
+            .map(|i| match word(2 + i) {
+                key if i < written => Dep::InOut(key),
+                key => Dep::In(key),
             })
             .collect();
     }
-    let (total, out, mutex, read) = unsafe {
-        (
-            depend.word(1),
-            depend.word(2),
-            depend.word(3),
-            depend.word(4),
-        )
-    };
+    let (total, out, mutex, read) = (word(1), word(2), word(3), word(4));
     let plain = out.saturating_add(mutex).saturating_add(read).min(total);
     let mut deps = Vec::with_capacity(total);
     for i in 0..plain {
-        let key = unsafe { depend.word(5 + i) };
+        let key = word(5 + i);
         deps.push(if i < out + mutex {
             Dep::InOut(key)
         } else {
@@ -81,7 +72,7 @@ pub(crate) unsafe fn dependences(depend: DependArray, caller: &str) -> Vec<Dep> 
         });
     }
     for i in plain..total {
-        let object = unsafe { depend.word(5 + i) } as *const usize;
+        let object = word(5 + i) as *const usize;
         // SAFETY: a depobj entry points to an `omp_depend_t`: its address, then its kind.
         let (key, kind) = unsafe { (*object, *object.add(1)) };
         deps.push(match kind {
