@@ -42,13 +42,14 @@ use crate::depend::{Dep, DepMap, DepNode};
 use crate::index::Index;
 use crate::loops::IntoRange;
 use crate::sync::{AtomicUsize, Ordering::*};
-use crate::taskqueue::{run_tasks_until, TaskRef};
+use crate::taskqueue::run_tasks_until;
 use crate::team::Team;
 use std::cell::{Cell, OnceCell};
 use std::marker::PhantomData;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
 use std::sync::Arc;
+use std::thread;
 
 /// How a task is spawned: OpenMP's `if` and `final` clauses.
 ///
@@ -102,6 +103,46 @@ impl Count {
     fn is_zero(&self) -> bool {
         self.0.load(Acquire) == 0
     }
+
+    /// A zero count for a task's children: one this thread got back from a finished task,
+    /// else a new one (saves an allocation per task that spawns).
+    fn recycled() -> Arc<Count> {
+        #[cfg(not(loom))]
+        if let Ok(Some(count)) = SPARE_COUNTS.try_with(|s| s.borrow_mut().pop()) {
+            return count;
+        }
+        Arc::default()
+    }
+
+    /// Keeps a finished task's children count for [`Count::recycled`] when no child holds it
+    /// any more (then every child has counted itself done: it is zero).
+    fn recycle(count: Arc<Count>) {
+        #[cfg(not(loom))]
+        {
+            let mut count = count;
+            if Arc::get_mut(&mut count).is_some() {
+                let _ = SPARE_COUNTS.try_with(|s| {
+                    let mut spare = s.borrow_mut();
+                    if spare.len() < SPARE_COUNTS_KEPT {
+                        spare.push(count);
+                    }
+                });
+            }
+        }
+        #[cfg(loom)]
+        drop(count);
+    }
+}
+
+/// How many children counts a thread keeps for reuse.
+#[cfg(not(loom))]
+const SPARE_COUNTS_KEPT: usize = 64;
+
+#[cfg(not(loom))]
+thread_local! {
+    /// Children counts of finished tasks, zero and held by nothing else, for reuse.
+    static SPARE_COUNTS: std::cell::RefCell<Vec<Arc<Count>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A taskgroup: its unfinished tasks, and the group it is nested in.
@@ -112,9 +153,8 @@ struct Group {
     boxed: bool,
 }
 
-/// A spawned task that has not run yet.
-pub(crate) struct Task {
-    body: Box<dyn FnOnce(&Scope<'static>) + Send>,
+/// What a task carries besides its body: the counts it releases when it has run, where it runs.
+pub(crate) struct TaskHead {
     parent: Arc<Count>,
     group: *const Group,
     final_: bool,
@@ -122,26 +162,120 @@ pub(crate) struct Task {
     dep: Option<Arc<DepNode>>,
 }
 
+/// Moves a task's head and body out of its allocation, frees it, and runs the body with the
+/// scope given (drops it without running when `None`), catching a panic.
+type CallFn = unsafe fn(NonNull<Header>, Option<&Scope<'static>>) -> (TaskHead, thread::Result<()>);
+
+/// The start of every task's allocation, whatever its body's type.
+#[repr(C)]
+pub(crate) struct Header {
+    call: CallFn,
+    head: TaskHead,
+}
+
+/// A task's allocation: its header, then its body.
+#[repr(C)]
+struct TaskCell<F> {
+    header: Header,
+    body: F,
+}
+
+/// A spawned task that has not run yet: its head and body in one allocation, which it owns.
+pub(crate) struct Task(NonNull<Header>);
+
+impl Task {
+    /// A task of `body` (which may borrow for `'s`: the caller makes sure it runs, or is
+    /// dropped, before `'s` ends).
+    fn new<'s, F: FnOnce(&Scope<'s>) + Send + 's>(head: TaskHead, body: F) -> Task {
+        let cell = Box::new(TaskCell {
+            header: Header {
+                call: call::<F>,
+                head,
+            },
+            body,
+        });
+        Task(NonNull::from(Box::leak(cell)).cast())
+    }
+
+    fn head(&self) -> &TaskHead {
+        // SAFETY: a task owns its live allocation, which starts with its header.
+        unsafe { &self.0.as_ref().head }
+    }
+
+    pub(crate) fn head_mut(&mut self) -> &mut TaskHead {
+        // SAFETY: as in `head`, and `&mut self` is the only access.
+        unsafe { &mut (*self.0.as_ptr()).head }
+    }
+
+    /// Runs the body with `scope` (drops it when `None`) and frees the task; returns its head
+    /// and whether the body panicked.
+    fn call(self, scope: Option<&Scope<'static>>) -> (TaskHead, thread::Result<()>) {
+        let header = self.0;
+        std::mem::forget(self);
+        // SAFETY: `call` was made for this allocation's body type by `Task::new`; forgetting
+        // `self` hands the allocation over to it.
+        unsafe { (header.as_ref().call)(header, scope) }
+    }
+}
+
+impl Drop for Task {
+    fn drop(&mut self) {
+        // SAFETY: as in `call`; the task is not used again.
+        drop(unsafe { (self.0.as_ref().call)(self.0, None) });
+    }
+}
+
+/// [`CallFn`] for bodies of type `F`.
+///
+/// # Safety
+/// `header` starts a `TaskCell<F>` made by `Box` in [`Task::new`], owned by the caller.
+unsafe fn call<'s, F: FnOnce(&Scope<'s>) + Send + 's>(
+    header: NonNull<Header>,
+    scope: Option<&Scope<'static>>,
+) -> (TaskHead, thread::Result<()>) {
+    // SAFETY: the caller's obligation.
+    let cell = unsafe { Box::from_raw(header.cast::<TaskCell<F>>().as_ptr()) };
+    let TaskCell { header, body } = *cell;
+    (header.head, run_body(body, scope))
+}
+
+/// Runs `body` with `scope` (drops it when `None`), catching a panic.
+fn run_body<'s, F: FnOnce(&Scope<'s>) + Send + 's>(
+    body: F,
+    scope: Option<&Scope<'static>>,
+) -> thread::Result<()> {
+    match scope {
+        Some(scope) => {
+            let scope: *const Scope<'static> = scope;
+            // SAFETY: only the lifetime changes: the body runs while `'s` holds (the taskgroup,
+            // or the region, it was spawned in waits for it).
+            let scope = unsafe { &*scope.cast::<Scope<'s>>() };
+            catch_unwind(AssertUnwindSafe(|| body(scope)))
+        }
+        None => catch_unwind(AssertUnwindSafe(move || drop(body))),
+    }
+}
+
 #[cfg(all(test, loom))]
 impl Task {
     /// A task that does nothing, in no group, for the loom models.
     pub(crate) fn empty() -> Task {
-        Task {
-            body: Box::new(|_| {}),
+        let head = TaskHead {
             parent: Arc::default(),
             group: std::ptr::null(),
             final_: false,
             dep: None,
-        }
+        };
+        Task::new(head, |_: &Scope<'_>| {})
     }
 
     pub(crate) fn set_dep(&mut self, node: Arc<DepNode>) {
-        self.dep = Some(node);
+        self.head_mut().dep = Some(node);
     }
 }
 
 // SAFETY: the body is `Send`; the group pointer names a group that outlives the task (it waits
-// for it), whichever thread runs it.
+// for it), whichever thread runs it; the task owns its allocation.
 unsafe impl Send for Task {}
 
 /// The context of the task a thread is running (on that thread's stack).
@@ -218,28 +352,25 @@ impl Ctx {
             .get_or_init(|| Box::new(Ctx::new(team, std::ptr::null(), false)))
     }
 
-    /// Spawns `body` as a child of this task, after its siblings named by `deps`.
-    fn spawn(
+    /// Spawns `body` as a child of this task, after its siblings named by `deps`. A task that
+    /// runs at once with no dependences is not allocated.
+    fn spawn<'s, F: FnOnce(&Scope<'s>) + Send + 's>(
         &self,
         options: TaskOptions,
         deps: &[Dep],
-        body: Box<dyn FnOnce(&Scope<'static>) + Send + '_>,
+        body: F,
     ) {
         let team = self.team();
         let queues = &team.state().tasks;
-        let parent = self.children.get_or_init(Arc::default).clone();
+        let parent = self.children.get_or_init(Count::recycled).clone();
         parent.add();
         let group = self.group.get();
         if let Some(g) = group_ref(group) {
             g.pending.add();
         }
         let (queue, first) = queues.count_new(team.num_threads());
-        // SAFETY: the body's borrows outlive the group (or, with no group, the body is 'static:
-        // only `task` spawns outside a group); the task finishes before the group ends.
-        let body: Box<dyn FnOnce(&Scope<'static>) + Send> = unsafe { std::mem::transmute(body) };
         let final_ = self.final_ || options.final_;
-        let task = Task {
-            body,
+        let head = TaskHead {
             parent,
             group,
             final_,
@@ -250,13 +381,17 @@ impl Ctx {
         }
         let at_once = !queue || final_ || !options.deferred || team.num_threads() == 1;
         if deps.is_empty() {
-            schedule(task, team, at_once);
+            if at_once {
+                run_inline(head, body, team);
+            } else {
+                queue_task(Task::new(head, body), team);
+            }
             return;
         }
         let mut node = None;
-        let ready = self.deps.register(deps, task, |task, n| {
+        let ready = self.deps.register(deps, Task::new(head, body), |task, n| {
             node = Some(n.clone());
-            task.dep = Some(n);
+            task.head_mut().dep = Some(n);
         });
         match ready {
             Some(task) => schedule(task, team, at_once),
@@ -315,6 +450,9 @@ impl Ctx {
 impl Drop for Ctx {
     fn drop(&mut self) {
         while self.boxed_open.get() > 0 && self.end_boxed() {}
+        if let Some(children) = self.children.take() {
+            Count::recycle(children);
+        }
     }
 }
 
@@ -328,9 +466,13 @@ fn group_ref<'a>(group: *const Group) -> Option<&'a Group> {
 fn schedule(task: Task, team: &Team, now: bool) {
     if now {
         run(task, team);
-        return;
+    } else {
+        queue_task(task, team);
     }
-    let task = TaskRef(NonNull::from(Box::leak(Box::new(task))));
+}
+
+/// Queues `task` on `team`'s thread.
+fn queue_task(task: Task, team: &Team) {
     // SAFETY: `team` is this thread's handle, so its number is this thread's.
     unsafe { team.state().tasks.push(team.thread_num(), task) };
 }
@@ -338,28 +480,43 @@ fn schedule(task: Task, team: &Team, now: bool) {
 /// Runs `task` on `team`'s thread (queued or undeferred), then releases its successors and
 /// counts.
 fn run(task: Task, team: &Team) {
-    let Task {
-        body,
-        parent,
-        group,
-        final_,
-        dep,
-    } = task;
+    let (group, final_) = (task.head().group, task.head().final_);
+    execute(team, group, final_, |scope| task.call(scope));
+}
+
+/// Runs a task that was never allocated (undeferred, no dependences) on `team`'s thread.
+fn run_inline<'s, F: FnOnce(&Scope<'s>) + Send + 's>(head: TaskHead, body: F, team: &Team) {
+    let (group, final_) = (head.group, head.final_);
+    execute(team, group, final_, |scope| {
+        let ran = run_body(body, scope);
+        (head, ran)
+    });
+}
+
+/// Runs a task's body through `call` in a context of its own on `team`'s thread (with no scope,
+/// dropping it, if the region has stopped), then releases its successors and counts.
+fn execute(
+    team: &Team,
+    group: *const Group,
+    final_: bool,
+    call: impl FnOnce(Option<&Scope<'static>>) -> (TaskHead, thread::Result<()>),
+) {
     let state = team.state();
-    {
+    let head = {
         let ctx = Ctx::new(team, group, final_);
         let outer = team.tasks.current.replace(&ctx);
-        let ran = if state.stop().is_stopped() {
-            catch_unwind(AssertUnwindSafe(move || drop(body)))
-        } else {
-            catch_unwind(AssertUnwindSafe(|| body(&Scope::new(&ctx))))
-        };
+        let scope = Scope::new(&ctx);
+        let (head, ran) = call((!state.stop().is_stopped()).then_some(&scope));
         if let Err(payload) = ran {
             state.share_panicked(payload);
         }
         drop(ctx);
         team.tasks.current.set(outer);
-    }
+        head
+    };
+    let TaskHead {
+        parent, group, dep, ..
+    } = head;
     if let Some(node) = dep {
         for successor in node.finish() {
             schedule(successor, team, team.num_threads() == 1);
@@ -383,8 +540,7 @@ pub(crate) fn run_one(team: &Team) -> bool {
     };
     match found {
         Some(task) => {
-            // SAFETY: queued by `Ctx::spawn` from `Box::leak`; popping gave us ownership.
-            run(*unsafe { Box::from_raw(task.0.as_ptr()) }, team);
+            run(task, team);
             true
         }
         None => false,
@@ -475,11 +631,6 @@ impl<'s> Scope<'s> {
     /// })));
     /// ```
     pub fn spawn_with(&self, options: TaskOptions, body: impl FnOnce(&Scope<'s>) + Send + 's) {
-        let body: Box<dyn FnOnce(&Scope<'s>) + Send + 's> = Box::new(body);
-        // SAFETY: only the lifetime changes; the closure is called with the scope of the task
-        // running it, for which `'s` still holds (the group waits for it).
-        let body: Box<dyn FnOnce(&Scope<'static>) + Send + 's> =
-            unsafe { std::mem::transmute(body) };
         self.ctx().spawn(options, &[], body)
     }
 
@@ -498,10 +649,6 @@ impl<'s> Scope<'s> {
     /// assert_eq!(log.into_inner().unwrap(), ["write", "read"]);
     /// ```
     pub fn spawn_depend(&self, deps: &[Dep], body: impl FnOnce(&Scope<'s>) + Send + 's) {
-        let body: Box<dyn FnOnce(&Scope<'s>) + Send + 's> = Box::new(body);
-        // SAFETY: as in `spawn_with`.
-        let body: Box<dyn FnOnce(&Scope<'static>) + Send + 's> =
-            unsafe { std::mem::transmute(body) };
         self.ctx().spawn(TaskOptions::default(), deps, body)
     }
 
@@ -672,9 +819,7 @@ pub fn task(options: TaskOptions, body: impl FnOnce() + Send + 'static) {
 /// ```
 pub fn task_depend(options: TaskOptions, deps: &[Dep], body: impl FnOnce() + Send + 'static) {
     crate::team::with_team(|team| match team {
-        Some(team) => {
-            Ctx::current(team).spawn(options, deps, Box::new(move |_: &Scope<'_>| body()))
-        }
+        Some(team) => Ctx::current(team).spawn(options, deps, move |_: &Scope<'static>| body()),
         None => body(),
     })
 }
@@ -738,4 +883,32 @@ pub fn taskgroup_end() -> Result<bool, Cancelled> {
         }
         None => Ok(false),
     })
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::Count;
+    use crate::sync::{thread, Arc};
+
+    /// The hand-off behind [`Count::recycle`]: a child on another thread counts itself done and
+    /// drops its handle; when the parent then finds its handle unique (`Arc::get_mut`), the
+    /// child's decrement is visible to it, so the count it keeps for reuse is zero.
+    #[test]
+    fn loom_a_children_count_found_unique_is_zero() {
+        loom::model(|| {
+            let mut count = Arc::new(Count::default());
+            count.add();
+            let child = count.clone();
+            let finishing = thread::spawn(move || {
+                child.done();
+                drop(child);
+            });
+            if let Some(unique) = Arc::get_mut(&mut count) {
+                // `with_mut` checks that the accesses are ordered (loom reports a race if not).
+                assert_eq!(unique.0.with_mut(|v| *v), 0);
+            }
+            finishing.join().unwrap();
+            assert!(count.is_zero());
+        });
+    }
 }

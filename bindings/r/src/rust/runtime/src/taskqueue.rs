@@ -20,26 +20,19 @@
 //!   a new task runs at once on the spawning thread instead of being queued (as libgomp does).
 
 use crate::sync::{AtomicBool, AtomicUsize, Ordering::*, Padded};
+use crate::task::Task;
 use crossbeam_deque::{Steal, Stealer, Worker};
 use std::cell::UnsafeCell;
-use std::ptr::NonNull;
 use std::sync::OnceLock;
 
 /// Pending tasks per team thread above which new tasks run at once (libgomp's cut-off).
 pub(crate) const CUTOFF_PER_THREAD: usize = 64;
 
-/// A queued task, owned by whoever pops or steals it.
-pub(crate) struct TaskRef(pub NonNull<crate::task::Task>);
-
-// SAFETY: a task is `Send` (its body is), and a reference is owned by one queue or thread at a
-// time.
-unsafe impl Send for TaskRef {}
-
 /// Thread `i`'s deque: its owner end, created lazily by that thread, and the end others steal
 /// from, published once it exists.
 struct Deque {
-    owner: UnsafeCell<Option<Worker<TaskRef>>>,
-    stealer: OnceLock<Stealer<TaskRef>>,
+    owner: UnsafeCell<Option<Worker<Task>>>,
+    stealer: OnceLock<Stealer<Task>>,
 }
 
 /// A team's task queues and counts (part of its [`crate::team::TeamState`]).
@@ -105,7 +98,7 @@ impl TaskQueues {
     ///
     /// # Safety
     /// The caller is thread `thread` of the region running on this team.
-    pub(crate) unsafe fn push(&self, thread: usize, task: TaskRef) {
+    pub(crate) unsafe fn push(&self, thread: usize, task: Task) {
         let deque = &self.deques[thread];
         // SAFETY: only thread `thread` touches its owner end (the caller's obligation).
         let owner = unsafe { &mut *deque.owner.get() };
@@ -122,7 +115,7 @@ impl TaskQueues {
     ///
     /// # Safety
     /// As [`TaskQueues::push`].
-    pub(crate) unsafe fn find(&self, thread: usize, size: usize) -> Option<TaskRef> {
+    pub(crate) unsafe fn find(&self, thread: usize, size: usize) -> Option<Task> {
         // SAFETY: only thread `thread` touches its owner end (the caller's obligation).
         if let Some(own) = unsafe { &*self.deques[thread].owner.get() } {
             if let Some(task) = own.pop() {
