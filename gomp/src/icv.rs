@@ -10,7 +10,8 @@ use crate::task_env;
 use parfor::{ProcBind, Schedule};
 use std::os::raw::c_int;
 
-/// `omp_sched_t`'s monotonic modifier bit, ignored: parfor's chunks are handed out in order.
+/// `omp_sched_t`'s monotonic modifier bit: dynamic and guided with it take their chunks in order
+/// from a shared counter; without it they steal (parfor's `MonotonicDynamic` against `Dynamic`).
 const MONOTONIC: c_int = i32::MIN;
 
 /// Saturating `usize` to `int`.
@@ -123,6 +124,8 @@ fn schedule_to_omp(s: Schedule) -> (c_int, c_int) {
         Schedule::StaticChunked(c) => (1, chunk(c)),
         Schedule::Dynamic(c) => (2, chunk(c)),
         Schedule::Guided(c) => (3, chunk(c)),
+        Schedule::MonotonicDynamic(c) => (2 | MONOTONIC, chunk(c)),
+        Schedule::MonotonicGuided(c) => (3 | MONOTONIC, chunk(c)),
         Schedule::Auto => (4, 0),
     }
 }
@@ -131,14 +134,21 @@ fn schedule_to_omp(s: Schedule) -> (c_int, c_int) {
 /// the default (blocks for static, 1 otherwise).
 pub(crate) fn schedule_from_omp(kind: c_int, chunk: i64) -> Option<Schedule> {
     let c = u64::try_from(chunk).unwrap_or(0);
-    Some(match kind & !MONOTONIC {
+    let monotonic = |s: Schedule| {
+        if kind & MONOTONIC != 0 {
+            s.monotonic()
+        } else {
+            s
+        }
+    };
+    Some(monotonic(match kind & !MONOTONIC {
         1 if c == 0 => Schedule::Static,
         1 => Schedule::StaticChunked(c),
         2 => Schedule::Dynamic(c.max(1)),
         3 => Schedule::Guided(c.max(1)),
         4 => Schedule::Auto,
         _ => return None,
-    })
+    }))
 }
 
 /// Sets the run-time schedule (a target region's own, inside one); an unknown kind is ignored.
@@ -203,6 +213,8 @@ mod tests {
             Schedule::StaticChunked(3),
             Schedule::Dynamic(5),
             Schedule::Guided(2),
+            Schedule::MonotonicDynamic(5),
+            Schedule::MonotonicGuided(2),
             Schedule::Auto,
         ] {
             let (k, c) = schedule_to_omp(s);
@@ -210,7 +222,7 @@ mod tests {
         }
         assert_eq!(
             schedule_from_omp(2 | MONOTONIC, 0),
-            Some(Schedule::Dynamic(1))
+            Some(Schedule::MonotonicDynamic(1))
         );
         assert_eq!(schedule_from_omp(9, 1), None);
     }

@@ -1,10 +1,16 @@
-//! Every schedule runs every index exactly once, for every team size, on every kind of range.
+//! Every schedule runs every index exactly once, for every team size, on every kind of range;
+//! the stealing (nonmonotonic) schedules also with threads that really run at once and rob each
+//! other, through the loop forms and through worksharing loops in a region.
 
 use parfor::{parallel_for_slice, prange, Pool, Schedule};
 use proptest::prelude::*;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
+use std::collections::HashSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-const SCHEDULES: [Schedule; 9] = [
+const SCHEDULES: [Schedule; 11] = [
     Schedule::Static,
     Schedule::StaticChunked(1),
     Schedule::StaticChunked(3),
@@ -12,8 +18,18 @@ const SCHEDULES: [Schedule; 9] = [
     Schedule::Dynamic(7),
     Schedule::Guided(1),
     Schedule::Guided(5),
+    Schedule::MonotonicDynamic(1),
+    Schedule::MonotonicGuided(3),
     Schedule::Auto,
     Schedule::Runtime,
+];
+
+/// The dynamic and guided schedules, nonmonotonic (stealing) and monotonic (shared counter).
+const DYNAMIC: [Schedule; 4] = [
+    Schedule::Dynamic(1),
+    Schedule::Guided(1),
+    Schedule::MonotonicDynamic(1),
+    Schedule::MonotonicGuided(1),
 ];
 
 fn pools() -> Vec<Pool> {
@@ -89,6 +105,8 @@ fn ranges_at_the_ends_of_i64_and_u64() {
             Schedule::StaticChunked(_) => Schedule::StaticChunked(1 << 62),
             Schedule::Dynamic(_) => Schedule::Dynamic(1 << 62),
             Schedule::Guided(_) => Schedule::Guided(1 << 62),
+            Schedule::MonotonicDynamic(_) => Schedule::MonotonicDynamic(1 << 62),
+            Schedule::MonotonicGuided(_) => Schedule::MonotonicGuided(1 << 62),
             other => other,
         };
         pool.parallel_for_chunks(i64::MIN..i64::MAX, huge, |r| {
@@ -118,7 +136,10 @@ fn empty_and_reversed_ranges_run_nothing() {
 fn millions_of_tiny_iterations() {
     let pool = Pool::builder().threads(2).build().unwrap();
     let n = 5_000_000u64;
-    for schedule in [Schedule::Static, Schedule::Dynamic(1), Schedule::Guided(1)] {
+    for schedule in [Schedule::Static, Schedule::Dynamic(1), Schedule::Guided(1)]
+        .into_iter()
+        .chain(DYNAMIC)
+    {
         let sum = pool.parallel_reduce(0..n, schedule, 0u64, |i| i, |a, b| a + b);
         assert_eq!(sum, n * (n - 1) / 2, "{schedule}");
     }
@@ -234,6 +255,120 @@ fn team_size_changes_take_effect_without_new_pools() {
     assert!(pool.set_num_threads(0).is_err());
 }
 
+/// A stealing loop in which thread 0's first iteration waits until another OS thread has run
+/// an iteration of thread 0's share: it ends only if a thief took part (10 s at most, then the
+/// assertion fails).
+#[test]
+fn a_thread_that_runs_dry_steals_from_a_busy_one() {
+    let pool = Pool::builder().threads(2).build().unwrap();
+    for schedule in [Schedule::Dynamic(1), Schedule::Guided(1)] {
+        let n = 1000u64;
+        let owners: Vec<Mutex<Option<std::thread::ThreadId>>> =
+            (0..n).map(|_| Mutex::new(None)).collect();
+        let robbed = AtomicU64::new(0);
+        pool.parallel_for(0..n, schedule, |i: u64| {
+            let me = std::thread::current().id();
+            *owners[i as usize].lock().unwrap() = Some(me);
+            if i == 0 {
+                let deadline = Instant::now() + Duration::from_secs(10);
+                while robbed.load(Relaxed) == 0 && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_micros(100));
+                }
+            } else if i < n / 2 && *owners[0].lock().unwrap() != Some(me) {
+                robbed.fetch_add(1, Relaxed);
+            }
+        });
+        let threads: HashSet<_> = owners.iter().map(|o| o.lock().unwrap().unwrap()).collect();
+        assert_eq!(
+            threads.len(),
+            2,
+            "{schedule}: two OS threads ran iterations"
+        );
+        assert!(
+            robbed.load(Relaxed) > 0,
+            "{schedule}: no iteration of the first half was stolen from the thread stuck in it"
+        );
+    }
+}
+
+/// A panic in a chunk stops every schedule's loop: the other threads take no more work.
+#[test]
+fn a_panic_stops_dynamic_and_guided_loops_of_both_kinds() {
+    let pool = Pool::builder().threads(2).build().unwrap();
+    for schedule in DYNAMIC {
+        let ran = AtomicU64::new(0);
+        let n = 100_000u64;
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            pool.parallel_for(0..n, schedule, |i| {
+                ran.fetch_add(1, Relaxed);
+                if i == 10 {
+                    panic!("stop");
+                }
+                std::thread::sleep(Duration::from_micros(20));
+            })
+        }));
+        assert!(r.is_err(), "{schedule}");
+        let ran = ran.load(Relaxed);
+        assert!(ran < n / 2, "{schedule}: ran {ran} of {n} iterations");
+        // The pool still works.
+        assert_eq!(
+            pool.parallel_reduce(0..100u64, schedule, 0, |i| i, |a, b| a + b),
+            4950
+        );
+    }
+}
+
+/// Worksharing loops in one region, back to back without barriers (each in its own slot, so
+/// several are in flight at once): every index of every loop once; ordered loops in order.
+#[test]
+fn nowait_worksharing_loops_of_every_kind_cover_their_ranges() {
+    for threads in [1, 2, 3, 8] {
+        let pool = Pool::builder().threads(threads).build().unwrap();
+        let loops = 40;
+        let n = 257u64;
+        let hits: Vec<AtomicU32> = (0..loops * n).map(|_| AtomicU32::new(0)).collect();
+        let order = Mutex::new(vec![]);
+        pool.parallel(|t| {
+            for l in 0..loops {
+                t.loop_start(n, DYNAMIC[l as usize % 4], false);
+                while let Some((lo, hi)) = t.loop_next() {
+                    for i in lo..hi {
+                        hits[(l * n + i) as usize].fetch_add(1, Relaxed);
+                    }
+                }
+                t.loop_end_nowait();
+            }
+            t.loop_start(100, Schedule::Dynamic(1), true);
+            while let Some((lo, _)) = t.loop_next() {
+                t.ordered_start();
+                order.lock().unwrap().push(lo);
+                t.ordered_end();
+            }
+            t.loop_end();
+        });
+        assert!(
+            hits.iter().all(|h| h.load(Relaxed) == 1),
+            "{threads} threads"
+        );
+        assert_eq!(order.into_inner().unwrap(), (0..100).collect::<Vec<u64>>());
+    }
+}
+
+/// Many threads over a loop of few chunks, and one chunk: no thread waits forever for work.
+#[test]
+fn more_threads_than_chunks() {
+    let pool = Pool::builder().threads(8).build().unwrap();
+    for schedule in DYNAMIC {
+        for n in [0u64, 1, 3, 7] {
+            let count = AtomicUsize::new(0);
+            pool.parallel_for(0..n, schedule, |_| {
+                count.fetch_add(1, Relaxed);
+            });
+            assert_eq!(count.into_inner() as u64, n, "{schedule}");
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     #[test]
@@ -249,4 +384,54 @@ proptest! {
         });
         prop_assert!(hits.iter().all(|h| h.load(Relaxed) == 1));
     }
+
+    /// Dynamic and guided, nonmonotonic and monotonic, teams of 1 to 8, through the loop form
+    /// and through a worksharing loop; lengths from empty to a few thousand, and a few near the
+    /// end of u64 (offsets near the maximum, chunks large enough to count in a range).
+    #[test]
+    fn dynamic_and_guided_of_both_kinds_cover_their_range_once(
+        len in 0u64..3000, threads in 1usize..=8, kind in 0usize..4, chunk in 1u64..64,
+        near_max in any::<bool>(),
+    ) {
+        let pool = Pool::builder().threads(threads).build().unwrap();
+        let schedule = match kind {
+            0 => Schedule::Dynamic(chunk),
+            1 => Schedule::Guided(chunk),
+            2 => Schedule::MonotonicDynamic(chunk),
+            _ => Schedule::MonotonicGuided(chunk),
+        };
+        let start = if near_max { u64::MAX - len } else { 0 };
+        let hits: Vec<AtomicU32> = (0..len).map(|_| AtomicU32::new(0)).collect();
+        let dynamic = kind % 2 == 0;
+        pool.parallel_for_chunks(start..start + len, schedule, |r| {
+            assert_chunk(&r, start..start + len, dynamic.then_some(chunk));
+            for i in r {
+                hits[(i - start) as usize].fetch_add(1, Relaxed);
+            }
+        });
+        prop_assert!(hits.iter().all(|h| h.swap(0, Relaxed) == 1), "loop form");
+        pool.parallel(|t| {
+            t.loop_start(len, schedule, false);
+            while let Some((lo, hi)) = t.loop_next() {
+                assert_chunk(&(lo..hi), 0..len, dynamic.then_some(chunk));
+                for i in lo..hi {
+                    hits[i as usize].fetch_add(1, Relaxed);
+                }
+            }
+            t.loop_end();
+        });
+        prop_assert!(hits.iter().all(|h| h.load(Relaxed) == 1), "worksharing loop");
+    }
+}
+
+/// A chunk of a loop over `whole` is a non-empty part of it, of at most `most` iterations.
+fn assert_chunk(r: &std::ops::Range<u64>, whole: std::ops::Range<u64>, most: Option<u64>) {
+    assert!(
+        whole.start <= r.start && r.start < r.end && r.end <= whole.end,
+        "{r:?} in {whole:?}"
+    );
+    assert!(
+        r.end - r.start <= most.unwrap_or(u64::MAX),
+        "{r:?}: chunk {most:?}"
+    );
 }
