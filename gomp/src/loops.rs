@@ -9,8 +9,14 @@
 //!     while (GOMP_loop_nonmonotonic_dynamic_next(&lo, &hi));
 //! GOMP_loop_end();
 //! ```
-//! parfor hands out chunks in order of the iteration space, so monotonic and nonmonotonic
-//! schedules are served alike. `schedule(auto)` is parfor's `Auto`.
+//! gcc (9 and later) calls the `nonmonotonic` entry points for `schedule(dynamic)` and
+//! `schedule(guided)` without modifier (OpenMP 5: nonmonotonic unless ordered), and the plain
+//! `dynamic`/`guided` ones for `monotonic:` (and older gcc for every dynamic loop). The
+//! nonmonotonic ones run parfor's stealing schedules (`Schedule::Dynamic`, `Guided`), the others
+//! the shared counter (`MonotonicDynamic`, `MonotonicGuided`), as do ordered loops. For
+//! `schedule(runtime)`, `GOMP_loop_runtime_*` (`monotonic:runtime`) makes the run-time schedule
+//! monotonic; the `nonmonotonic`/`maybe_nonmonotonic` forms run it as it is. `schedule(auto)` is
+//! parfor's `Auto`.
 
 use crate::missing::abort_with;
 use crate::region::{self, Body};
@@ -24,12 +30,34 @@ fn static_schedule(chunk: i64) -> Schedule {
     worksharing::schedule(1, chunk)
 }
 
+/// `schedule(monotonic:dynamic)`: chunks in order from the team's counter.
 fn dynamic_schedule(chunk: i64) -> Schedule {
+    worksharing::schedule(2, chunk).monotonic()
+}
+
+/// `schedule(monotonic:guided)`: shrinking chunks in order from the team's counter.
+fn guided_schedule(chunk: i64) -> Schedule {
+    worksharing::schedule(3, chunk).monotonic()
+}
+
+/// `schedule(nonmonotonic:dynamic)`: per-thread ranges with stealing.
+fn nonmonotonic_dynamic_schedule(chunk: i64) -> Schedule {
     worksharing::schedule(2, chunk)
 }
 
-fn guided_schedule(chunk: i64) -> Schedule {
+/// `schedule(nonmonotonic:guided)`: shrinking chunks from per-thread ranges with stealing.
+fn nonmonotonic_guided_schedule(chunk: i64) -> Schedule {
     worksharing::schedule(3, chunk)
+}
+
+/// `schedule(monotonic:runtime)`: the run-time schedule, dynamic and guided made monotonic.
+fn monotonic_runtime_schedule() -> Schedule {
+    crate::icv::runtime_schedule().monotonic()
+}
+
+/// `schedule(runtime)` and `nonmonotonic:runtime`: the run-time schedule as it is.
+fn runtime_schedule() -> Schedule {
+    Schedule::Runtime
 }
 
 /// Writes the next chunk of this thread's loop to `istart`/`iend`; false when none is left.
@@ -67,16 +95,16 @@ unsafe fn start_into<T>(
 }
 
 /// Defines loop entry points, `fn START, fn NEXT: schedule-from-chunk, ordered;` for the forms
-/// with a chunk argument or `runtime fn START, fn NEXT: ordered;` for those without, in the
+/// with a chunk argument or `runtime fn START, fn NEXT: schedule, ordered;` for those without, in the
 /// `long` family or the `ull` one (whose starts also take the direction, `up`).
 macro_rules! loops {
     (long: $(fn $start:ident, fn $next:ident: $schedule:expr, $ordered:expr;)*) => {$(
         loops!(@pair $start, $next, c_long, (start: c_long, end: c_long, incr: c_long, chunk: c_long),
             Space::signed(start, end, incr), ($schedule)(chunk), $ordered);
     )*};
-    (long: $(runtime fn $start:ident, fn $next:ident: $ordered:expr;)*) => {$(
+    (long: $(runtime fn $start:ident, fn $next:ident: $schedule:expr, $ordered:expr;)*) => {$(
         loops!(@pair $start, $next, c_long, (start: c_long, end: c_long, incr: c_long),
-            Space::signed(start, end, incr), Schedule::Runtime, $ordered);
+            Space::signed(start, end, incr), ($schedule)(), $ordered);
     )*};
     (ull: $(fn $start:ident, fn $next:ident: $schedule:expr, $ordered:expr;)*) => {$(
         loops!(@pair $start, $next, c_ulonglong,
@@ -84,10 +112,10 @@ macro_rules! loops {
             Space::unsigned(up, start, end, incr),
             ($schedule)(i64::try_from(chunk).unwrap_or(i64::MAX)), $ordered);
     )*};
-    (ull: $(runtime fn $start:ident, fn $next:ident: $ordered:expr;)*) => {$(
+    (ull: $(runtime fn $start:ident, fn $next:ident: $schedule:expr, $ordered:expr;)*) => {$(
         loops!(@pair $start, $next, c_ulonglong,
             (up: bool, start: c_ulonglong, end: c_ulonglong, incr: c_ulonglong),
-            Space::unsigned(up, start, end, incr), Schedule::Runtime, $ordered);
+            Space::unsigned(up, start, end, incr), ($schedule)(), $ordered);
     )*};
     (@pair $start:ident, $next:ident, $int:ty, ($($arg:ident: $t:ty),*), $space:expr,
      $schedule:expr, $ordered:expr) => {
@@ -117,36 +145,36 @@ loops! { long:
     fn GOMP_loop_static_start, fn GOMP_loop_static_next: static_schedule, false;
     fn GOMP_loop_dynamic_start, fn GOMP_loop_dynamic_next: dynamic_schedule, false;
     fn GOMP_loop_guided_start, fn GOMP_loop_guided_next: guided_schedule, false;
-    fn GOMP_loop_nonmonotonic_dynamic_start, fn GOMP_loop_nonmonotonic_dynamic_next: dynamic_schedule, false;
-    fn GOMP_loop_nonmonotonic_guided_start, fn GOMP_loop_nonmonotonic_guided_next: guided_schedule, false;
+    fn GOMP_loop_nonmonotonic_dynamic_start, fn GOMP_loop_nonmonotonic_dynamic_next: nonmonotonic_dynamic_schedule, false;
+    fn GOMP_loop_nonmonotonic_guided_start, fn GOMP_loop_nonmonotonic_guided_next: nonmonotonic_guided_schedule, false;
     fn GOMP_loop_ordered_static_start, fn GOMP_loop_ordered_static_next: static_schedule, true;
     fn GOMP_loop_ordered_dynamic_start, fn GOMP_loop_ordered_dynamic_next: dynamic_schedule, true;
     fn GOMP_loop_ordered_guided_start, fn GOMP_loop_ordered_guided_next: guided_schedule, true;
 }
 
 loops! { long:
-    runtime fn GOMP_loop_runtime_start, fn GOMP_loop_runtime_next: false;
-    runtime fn GOMP_loop_nonmonotonic_runtime_start, fn GOMP_loop_nonmonotonic_runtime_next: false;
-    runtime fn GOMP_loop_maybe_nonmonotonic_runtime_start, fn GOMP_loop_maybe_nonmonotonic_runtime_next: false;
-    runtime fn GOMP_loop_ordered_runtime_start, fn GOMP_loop_ordered_runtime_next: true;
+    runtime fn GOMP_loop_runtime_start, fn GOMP_loop_runtime_next: monotonic_runtime_schedule, false;
+    runtime fn GOMP_loop_nonmonotonic_runtime_start, fn GOMP_loop_nonmonotonic_runtime_next: runtime_schedule, false;
+    runtime fn GOMP_loop_maybe_nonmonotonic_runtime_start, fn GOMP_loop_maybe_nonmonotonic_runtime_next: runtime_schedule, false;
+    runtime fn GOMP_loop_ordered_runtime_start, fn GOMP_loop_ordered_runtime_next: runtime_schedule, true;
 }
 
 loops! { ull:
     fn GOMP_loop_ull_static_start, fn GOMP_loop_ull_static_next: static_schedule, false;
     fn GOMP_loop_ull_dynamic_start, fn GOMP_loop_ull_dynamic_next: dynamic_schedule, false;
     fn GOMP_loop_ull_guided_start, fn GOMP_loop_ull_guided_next: guided_schedule, false;
-    fn GOMP_loop_ull_nonmonotonic_dynamic_start, fn GOMP_loop_ull_nonmonotonic_dynamic_next: dynamic_schedule, false;
-    fn GOMP_loop_ull_nonmonotonic_guided_start, fn GOMP_loop_ull_nonmonotonic_guided_next: guided_schedule, false;
+    fn GOMP_loop_ull_nonmonotonic_dynamic_start, fn GOMP_loop_ull_nonmonotonic_dynamic_next: nonmonotonic_dynamic_schedule, false;
+    fn GOMP_loop_ull_nonmonotonic_guided_start, fn GOMP_loop_ull_nonmonotonic_guided_next: nonmonotonic_guided_schedule, false;
     fn GOMP_loop_ull_ordered_static_start, fn GOMP_loop_ull_ordered_static_next: static_schedule, true;
     fn GOMP_loop_ull_ordered_dynamic_start, fn GOMP_loop_ull_ordered_dynamic_next: dynamic_schedule, true;
     fn GOMP_loop_ull_ordered_guided_start, fn GOMP_loop_ull_ordered_guided_next: guided_schedule, true;
 }
 
 loops! { ull:
-    runtime fn GOMP_loop_ull_runtime_start, fn GOMP_loop_ull_runtime_next: false;
-    runtime fn GOMP_loop_ull_nonmonotonic_runtime_start, fn GOMP_loop_ull_nonmonotonic_runtime_next: false;
-    runtime fn GOMP_loop_ull_maybe_nonmonotonic_runtime_start, fn GOMP_loop_ull_maybe_nonmonotonic_runtime_next: false;
-    runtime fn GOMP_loop_ull_ordered_runtime_start, fn GOMP_loop_ull_ordered_runtime_next: true;
+    runtime fn GOMP_loop_ull_runtime_start, fn GOMP_loop_ull_runtime_next: monotonic_runtime_schedule, false;
+    runtime fn GOMP_loop_ull_nonmonotonic_runtime_start, fn GOMP_loop_ull_nonmonotonic_runtime_next: runtime_schedule, false;
+    runtime fn GOMP_loop_ull_maybe_nonmonotonic_runtime_start, fn GOMP_loop_ull_maybe_nonmonotonic_runtime_next: runtime_schedule, false;
+    runtime fn GOMP_loop_ull_ordered_runtime_start, fn GOMP_loop_ull_ordered_runtime_next: runtime_schedule, true;
 }
 
 /// The extras of a generic loop start: task reductions abort (not implemented); `mem`, when
@@ -261,7 +289,7 @@ macro_rules! parallel_loops {
             })
         }
     )*};
-    ($(runtime fn $name:ident;)*) => {$(
+    ($(runtime fn $name:ident: $schedule:expr;)*) => {$(
         #[doc = concat!("`", stringify!($name), "`: a region around one loop with the run-time schedule.")]
         ///
         /// # Safety
@@ -272,8 +300,9 @@ macro_rules! parallel_loops {
             start: c_long, end: c_long, incr: c_long, _flags: c_uint,
         ) {
             let space = Space::signed(start, end, incr);
+            let schedule: fn() -> Schedule = $schedule;
             region::run(body, data, num_threads, || {
-                worksharing::start(space, Schedule::Runtime, false, u64::MAX)
+                worksharing::start(space, schedule(), false, u64::MAX)
             })
         }
     )*};
@@ -283,14 +312,14 @@ parallel_loops! {
     fn GOMP_parallel_loop_static: static_schedule;
     fn GOMP_parallel_loop_dynamic: dynamic_schedule;
     fn GOMP_parallel_loop_guided: guided_schedule;
-    fn GOMP_parallel_loop_nonmonotonic_dynamic: dynamic_schedule;
-    fn GOMP_parallel_loop_nonmonotonic_guided: guided_schedule;
+    fn GOMP_parallel_loop_nonmonotonic_dynamic: nonmonotonic_dynamic_schedule;
+    fn GOMP_parallel_loop_nonmonotonic_guided: nonmonotonic_guided_schedule;
 }
 
 parallel_loops! {
-    runtime fn GOMP_parallel_loop_runtime;
-    runtime fn GOMP_parallel_loop_nonmonotonic_runtime;
-    runtime fn GOMP_parallel_loop_maybe_nonmonotonic_runtime;
+    runtime fn GOMP_parallel_loop_runtime: monotonic_runtime_schedule;
+    runtime fn GOMP_parallel_loop_nonmonotonic_runtime: runtime_schedule;
+    runtime fn GOMP_parallel_loop_maybe_nonmonotonic_runtime: runtime_schedule;
 }
 
 /// Defines the split `parallel for` entry points of gcc before 4.9: `*_start` opens the region

@@ -174,11 +174,17 @@ pub(crate) fn end(nowait: bool) {
     })
 }
 
-/// A GOMP schedule kind (`omp_sched_t` values, monotonic bit ignored) and chunk as a parfor
-/// schedule. Unknown kinds run as the run-time schedule.
+/// A GOMP schedule kind (`omp_sched_t` values; with the monotonic bit, dynamic and guided are
+/// monotonic) and chunk as a parfor schedule. Unknown kinds run as the run-time schedule.
 pub(crate) fn schedule(kind: i64, chunk: i64) -> Schedule {
+    let monotonic = kind & 0x8000_0000 != 0;
     let kind = i32::try_from(kind & 0x7fff_ffff).unwrap_or(0);
-    crate::icv::schedule_from_omp(kind, chunk).unwrap_or(Schedule::Runtime)
+    match crate::icv::schedule_from_omp(kind, chunk) {
+        Some(s) if monotonic => s.monotonic(),
+        Some(s) => s,
+        None if monotonic => crate::icv::runtime_schedule().monotonic(),
+        None => Schedule::Runtime,
+    }
 }
 
 #[cfg(test)]
