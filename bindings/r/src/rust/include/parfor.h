@@ -48,7 +48,8 @@
 #define PARFOR_STATIC 0
 
 /**
- * Dynamic: chunks of `chunk` iterations (0: 1) from a shared counter.
+ * Dynamic: chunks of `chunk` iterations (0: 1), first-come first-served (nonmonotonic: each
+ * thread takes from its own share and steals from the others' when it runs dry).
  */
 #define PARFOR_DYNAMIC 1
 

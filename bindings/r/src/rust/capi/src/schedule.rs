@@ -6,7 +6,8 @@ use std::ffi::c_int;
 
 /// Static: one block per thread (chunk 0), or round-robin chunks of `chunk` iterations.
 pub const PARFOR_STATIC: i32 = 0;
-/// Dynamic: chunks of `chunk` iterations (0: 1) from a shared counter.
+/// Dynamic: chunks of `chunk` iterations (0: 1), first-come first-served (nonmonotonic: each
+/// thread takes from its own share and steals from the others' when it runs dry).
 pub const PARFOR_DYNAMIC: i32 = 1;
 /// Guided: shrinking chunks, never below `chunk` (0: 1).
 pub const PARFOR_GUIDED: i32 = 2;
@@ -61,6 +62,10 @@ impl parfor_schedule {
             Schedule::StaticChunked(c) => (PARFOR_STATIC, c),
             Schedule::Dynamic(c) => (PARFOR_DYNAMIC, c),
             Schedule::Guided(c) => (PARFOR_GUIDED, c),
+            // The C kinds have no modifier: a monotonic run-time schedule (`OMP_SCHEDULE=
+            // monotonic:dynamic`) reads back as its kind.
+            Schedule::MonotonicDynamic(c) => (PARFOR_DYNAMIC, c),
+            Schedule::MonotonicGuided(c) => (PARFOR_GUIDED, c),
             Schedule::Auto => (PARFOR_AUTO, 0),
             Schedule::Runtime => (PARFOR_RUNTIME, 0),
         };

@@ -8,7 +8,7 @@
 //! | variable | values | default |
 //! |---|---|---|
 //! | `OMP_NUM_THREADS` | positive integer, or a list `4,2` (the first entry is used) | CPUs of the process |
-//! | `OMP_SCHEDULE` | `[monotonic:\|nonmonotonic:]static\|dynamic\|guided\|auto[,chunk]` | `static` |
+//! | `OMP_SCHEDULE` | `[monotonic:\|nonmonotonic:]static\|dynamic\|guided\|auto[,chunk]`; dynamic and guided steal unless `monotonic:` | `static` |
 //! | `OMP_PROC_BIND` | `false`, `true`, `close`, `spread`, `primary`/`master` (first of a list) | `false` |
 //! | `OMP_PLACES` | `threads`, `cores`, or `{0,1},{2:2}` | `threads` |
 //! | `OMP_WAIT_POLICY` | `active`, `passive` | spin briefly, then sleep |
@@ -532,6 +532,8 @@ mod tests {
             ("OMP_NUM_THREADS", "4.5", false),
             ("OMP_NUM_THREADS", "99999999999999999999999", false),
             ("OMP_SCHEDULE", "guided,4", true),
+            ("OMP_SCHEDULE", "monotonic:guided,4", true),
+            ("OMP_SCHEDULE", "monotonic:", false),
             ("OMP_SCHEDULE", "runtime", false),
             ("OMP_SCHEDULE", "dynamic,0", false),
             ("OMP_SCHEDULE", "sometimes", false),
@@ -595,6 +597,22 @@ mod tests {
         assert_eq!(s.stack_size.value, Some(512 << 10));
         assert_eq!(s.spin_count.value, 0);
         assert_eq!(s.max_active_levels.value, 4);
+    }
+
+    #[test]
+    fn the_monotonic_modifier_chooses_the_shared_counter() {
+        for (text, want) in [
+            ("monotonic:dynamic,8", Schedule::MonotonicDynamic(8)),
+            ("MONOTONIC:guided", Schedule::MonotonicGuided(1)),
+            ("nonmonotonic:guided,2", Schedule::Guided(2)),
+            ("dynamic", Schedule::Dynamic(1)),
+            ("monotonic:static,3", Schedule::StaticChunked(3)),
+        ] {
+            let (s, w) = with(&[("OMP_SCHEDULE", text)]);
+            assert!(w.is_empty(), "{text}: {w:?}");
+            assert_eq!(s.schedule.value, want, "{text}");
+            assert_eq!(s.schedule.source, Source::Environment);
+        }
     }
 
     #[test]

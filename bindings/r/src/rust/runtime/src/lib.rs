@@ -21,6 +21,8 @@
 //!
 //! ## How it is built (one concept a module)
 //! - [`mod@schedule`]: schedules as data, and the one chunk driver every loop uses;
+//! - `steal`: per-thread ranges of chunks with stealing, for nonmonotonic dynamic and guided
+//!   loops (loom-checked);
 //! - `worker`: worker threads and the hand-out of a job to one (model-checked with loom);
 //! - `pool`: a pool's settings, internal control variables and reservoir of workers;
 //! - `team`: a region's team (master, claimed workers, shared state), handles, level queries;
@@ -56,6 +58,7 @@ mod pool;
 mod prange;
 mod region;
 pub mod schedule;
+mod steal;
 mod stop;
 mod sync;
 mod task;

@@ -454,6 +454,8 @@ fn encode_schedule(s: Schedule) -> u64 {
         Schedule::Dynamic(c) => (2, c),
         Schedule::Guided(c) => (3, c),
         Schedule::Auto => (4, 0),
+        Schedule::MonotonicDynamic(c) => (5, c),
+        Schedule::MonotonicGuided(c) => (6, c),
         Schedule::Runtime => (0, 0),
     };
     (chunk.min(1 << 61) << 3) | kind
@@ -466,6 +468,8 @@ fn decode_schedule(v: u64) -> Schedule {
         2 => Schedule::Dynamic(chunk),
         3 => Schedule::Guided(chunk),
         4 => Schedule::Auto,
+        5 => Schedule::MonotonicDynamic(chunk),
+        6 => Schedule::MonotonicGuided(chunk),
         _ => Schedule::Static,
     }
 }
@@ -636,6 +640,8 @@ mod tests {
             Schedule::StaticChunked(5),
             Schedule::Dynamic(1),
             Schedule::Guided(64),
+            Schedule::MonotonicDynamic(3),
+            Schedule::MonotonicGuided(1),
             Schedule::Auto,
         ] {
             assert_eq!(decode_schedule(encode_schedule(s)), s);

@@ -7,7 +7,15 @@
 //!
 //! All arithmetic is on offsets `0..len` in `u64` (see [`crate::index`]), so a loop over
 //! `i64::MIN..i64::MAX` is cut up as safely as one over `0..10`.
+//!
+//! `dynamic` and `guided` are *nonmonotonic* unless asked otherwise, as OpenMP 5 says of a
+//! schedule without modifier: each thread claims chunks from a range of its own and steals from
+//! the others when it runs dry (see [`crate::steal`]), so a thread may see a chunk after a later
+//! one. The *monotonic* forms ([`Schedule::MonotonicDynamic`], [`Schedule::MonotonicGuided`],
+//! `monotonic:` in `OMP_SCHEDULE`) take chunks in order from one counter shared by the team, and
+//! so do ordered loops, whatever their schedule says.
 
+use crate::steal::{StealRanges, Take, MAX_CHUNKS};
 use crate::stop::Stop;
 use crate::sync::{AtomicU64, Ordering};
 use std::fmt;
@@ -16,13 +24,17 @@ use std::str::FromStr;
 /// How the iterations of a loop are divided among the threads of a team (OpenMP's `schedule`).
 ///
 /// A chunk size of 0 means "the default": for `Dynamic` and `Guided` that is 1, and
-/// `StaticChunked(0)` is the same as `Static`.
+/// `StaticChunked(0)` is the same as `Static`. `Dynamic` and `Guided` are nonmonotonic (per-thread
+/// ranges with stealing); their `Monotonic` forms deal chunks in order from a shared counter.
 ///
 /// ```
 /// use parfor::Schedule;
 /// let s: Schedule = "dynamic,16".parse().unwrap();
 /// assert_eq!(s, Schedule::Dynamic(16));
 /// assert_eq!(Schedule::Guided(4).to_string(), "guided,4");
+/// let m: Schedule = "monotonic:dynamic,2".parse().unwrap();
+/// assert_eq!(m, Schedule::MonotonicDynamic(2));
+/// assert_eq!(Schedule::Dynamic(2).monotonic(), m);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Schedule {
@@ -31,10 +43,17 @@ pub enum Schedule {
     Static,
     /// Chunks of `c` iterations dealt round-robin: chunk `k` goes to thread `k % threads`.
     StaticChunked(u64),
-    /// Chunks of `c` iterations taken first-come first-served from a shared counter.
+    /// Chunks of `c` iterations, first-come first-served: each thread takes them from its own
+    /// share of the loop, then steals half of what another thread has left (nonmonotonic).
     Dynamic(u64),
-    /// Chunks that shrink with the work left (about `left / (2 * threads)`), never below `c`.
+    /// Chunks that shrink with the work left (about `left / (2 * threads)`), never below `c`;
+    /// from per-thread shares with stealing, as `Dynamic` (nonmonotonic).
     Guided(u64),
+    /// `monotonic:dynamic`: chunks of `c` iterations taken in order from a counter shared by the
+    /// team, so each thread sees its chunks in increasing order.
+    MonotonicDynamic(u64),
+    /// `monotonic:guided`: shrinking chunks (as `Guided`) taken in order from a shared counter.
+    MonotonicGuided(u64),
     /// The runtime's choice: currently `Static`, the cheapest schedule for balanced loops.
     Auto,
     /// The run-time schedule: `OMP_SCHEDULE`, or the value given to [`crate::set_schedule`].
@@ -42,6 +61,22 @@ pub enum Schedule {
 }
 
 impl Schedule {
+    /// The monotonic form of this schedule: `Dynamic` and `Guided` become `MonotonicDynamic` and
+    /// `MonotonicGuided`; the others are monotonic already (`Runtime` is left to its value).
+    ///
+    /// ```
+    /// use parfor::Schedule;
+    /// assert_eq!(Schedule::Guided(3).monotonic(), Schedule::MonotonicGuided(3));
+    /// assert_eq!(Schedule::Static.monotonic(), Schedule::Static);
+    /// ```
+    pub fn monotonic(self) -> Schedule {
+        match self {
+            Schedule::Dynamic(c) => Schedule::MonotonicDynamic(c),
+            Schedule::Guided(c) => Schedule::MonotonicGuided(c),
+            other => other,
+        }
+    }
+
     /// Resolves `Runtime` (using `runtime`, the run-sched-var) and `Auto` into a concrete plan.
     ///
     /// ```
@@ -58,6 +93,12 @@ impl Schedule {
                 chunk: chunk_or_one(c),
             },
             Schedule::Guided(c) => Plan::Guided {
+                chunk: chunk_or_one(c),
+            },
+            Schedule::MonotonicDynamic(c) => Plan::MonotonicDynamic {
+                chunk: chunk_or_one(c),
+            },
+            Schedule::MonotonicGuided(c) => Plan::MonotonicGuided {
                 chunk: chunk_or_one(c),
             },
             // The run-sched-var never holds `Runtime` (the setters refuse it), but resolve it
@@ -85,16 +126,43 @@ pub enum Plan {
         /// Iterations per chunk (at least 1).
         chunk: u64,
     },
-    /// Fixed chunks from a shared counter.
+    /// Fixed chunks from per-thread ranges with stealing.
     Dynamic {
         /// Iterations per chunk (at least 1).
         chunk: u64,
     },
-    /// Shrinking chunks from a shared counter.
+    /// Shrinking chunks from per-thread ranges with stealing.
     Guided {
         /// Smallest chunk (at least 1).
         chunk: u64,
     },
+    /// Fixed chunks in order from a shared counter.
+    MonotonicDynamic {
+        /// Iterations per chunk (at least 1).
+        chunk: u64,
+    },
+    /// Shrinking chunks in order from a shared counter.
+    MonotonicGuided {
+        /// Smallest chunk (at least 1).
+        chunk: u64,
+    },
+}
+
+impl Plan {
+    /// The plan with chunks dealt in order from a shared counter: what ordered loops run.
+    ///
+    /// ```
+    /// use parfor::Plan;
+    /// let p = Plan::Dynamic { chunk: 2 }.monotonic();
+    /// assert_eq!(p, Plan::MonotonicDynamic { chunk: 2 });
+    /// ```
+    pub fn monotonic(self) -> Plan {
+        match self {
+            Plan::Dynamic { chunk } => Plan::MonotonicDynamic { chunk },
+            Plan::Guided { chunk } => Plan::MonotonicGuided { chunk },
+            other => other,
+        }
+    }
 }
 
 impl fmt::Display for Plan {
@@ -104,18 +172,23 @@ impl fmt::Display for Plan {
             Plan::RoundRobin { chunk } => write!(f, "static,{chunk}"),
             Plan::Dynamic { chunk } => write!(f, "dynamic,{chunk}"),
             Plan::Guided { chunk } => write!(f, "guided,{chunk}"),
+            Plan::MonotonicDynamic { chunk } => write!(f, "monotonic:dynamic,{chunk}"),
+            Plan::MonotonicGuided { chunk } => write!(f, "monotonic:guided,{chunk}"),
         }
     }
 }
 
 impl fmt::Display for Schedule {
-    /// The `OMP_SCHEDULE` spelling: `static`, `static,4`, `dynamic,16`, `guided,2`, `auto`, `runtime`.
+    /// The `OMP_SCHEDULE` spelling: `static`, `static,4`, `dynamic,16`, `guided,2`,
+    /// `monotonic:dynamic,16`, `monotonic:guided,2`, `auto`, `runtime`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Schedule::Static | Schedule::StaticChunked(0) => write!(f, "static"),
             Schedule::StaticChunked(c) => write!(f, "static,{c}"),
             Schedule::Dynamic(c) => write!(f, "dynamic,{}", c.max(1)),
             Schedule::Guided(c) => write!(f, "guided,{}", c.max(1)),
+            Schedule::MonotonicDynamic(c) => write!(f, "monotonic:dynamic,{}", c.max(1)),
+            Schedule::MonotonicGuided(c) => write!(f, "monotonic:guided,{}", c.max(1)),
             Schedule::Auto => write!(f, "auto"),
             Schedule::Runtime => write!(f, "runtime"),
         }
@@ -145,16 +218,15 @@ impl FromStr for Schedule {
 
     /// Parses the `OMP_SCHEDULE` syntax: `[monotonic:|nonmonotonic:]kind[,chunk]`, where kind is
     /// `static`, `dynamic`, `guided`, `auto` or `runtime`, case-insensitive, and chunk a positive
-    /// integer.
+    /// integer. `monotonic:` makes `dynamic` and `guided` monotonic (a shared counter); without
+    /// it, or with `nonmonotonic:`, they steal (static, auto and runtime ignore the modifier).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let err = |why: &str| ScheduleParseError(format!("invalid schedule '{text}': {why}"));
         let lower = text.trim().to_ascii_lowercase();
-        // The ordering modifiers only constrain the order in which one thread sees its chunks;
-        // every schedule here already hands a thread its chunks in increasing order.
-        let body = lower
-            .strip_prefix("monotonic:")
-            .or_else(|| lower.strip_prefix("nonmonotonic:"))
-            .unwrap_or(&lower);
+        let (monotonic, body) = match lower.strip_prefix("monotonic:") {
+            Some(body) => (true, body),
+            None => (false, lower.strip_prefix("nonmonotonic:").unwrap_or(&lower)),
+        };
         let (kind, chunk) = match body.split_once(',') {
             Some((kind, chunk)) => (kind.trim(), Some(chunk.trim())),
             None => (body.trim(), None),
@@ -166,7 +238,7 @@ impl FromStr for Schedule {
                 Ok(c) => Some(c),
             },
         };
-        match (kind, chunk) {
+        let schedule = match (kind, chunk) {
             ("static", None) => Ok(Schedule::Static),
             ("static", Some(c)) => Ok(Schedule::StaticChunked(c)),
             ("dynamic", c) => Ok(Schedule::Dynamic(c.unwrap_or(1))),
@@ -177,42 +249,73 @@ impl FromStr for Schedule {
             _ => Err(err(
                 "expected static, dynamic, guided, auto or runtime, optionally followed by ,chunk",
             )),
-        }
+        }?;
+        Ok(if monotonic {
+            schedule.monotonic()
+        } else {
+            schedule
+        })
     }
+}
+
+/// What the threads of a team share for one loop: a counter (the chunk counter of monotonic
+/// plans; for stealing plans, whether the ranges were dealt) and the per-thread ranges.
+#[derive(Clone, Copy)]
+pub(crate) struct LoopShared<'a> {
+    /// 0 when the loop starts; reset by the construct's owner between loops.
+    pub(crate) counter: &'a AtomicU64,
+    /// The per-thread ranges of stealing plans (dealt afresh by each loop).
+    pub(crate) ranges: &'a StealRanges,
 }
 
 /// Where one thread stands in one worksharing loop: the plan, the loop's length, the team, and
 /// how far this thread got. [`ChunkCursor::next`] deals the thread's next chunk; over all threads
-/// of the team the chunks cover `0..len` exactly once, and each thread sees its chunks in
-/// increasing order. `Dynamic` and `Guided` take chunks from a counter shared by the team.
+/// of the team the chunks cover `0..len` exactly once. Static and monotonic plans give each
+/// thread its chunks in increasing order; stealing plans (`Dynamic`, `Guided`) need not.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ChunkCursor {
     plan: Plan,
     len: u64,
     team: u64,
     thread: u64,
-    /// Chunks of this thread dealt so far (static plans), or a guess of the shared counter
-    /// (guided).
+    /// Chunks of this thread dealt so far (static plans), a guess of the shared counter
+    /// (monotonic guided), or the stage of a stealing plan (`JOINING`, `CLAIMING`, `DONE`).
     step: u64,
+    /// Stealing plans: the thread to rob first when this one runs dry.
+    victim: usize,
 }
+
+/// Stages of a thread in a stealing loop.
+const JOINING: u64 = 0;
+const CLAIMING: u64 = 1;
+const DONE: u64 = 2;
 
 impl ChunkCursor {
     /// Thread `thread`'s cursor over a loop of `len` iterations dealt by `plan` to a team of `team`.
+    /// A stealing plan over more chunks than a range can count runs monotonic instead.
     pub(crate) fn new(plan: Plan, len: u64, team: usize, thread: usize) -> ChunkCursor {
+        let plan = match plan {
+            Plan::Dynamic { chunk } | Plan::Guided { chunk }
+                if len.div_ceil(chunk) > MAX_CHUNKS =>
+            {
+                plan.monotonic()
+            }
+            other => other,
+        };
         ChunkCursor {
             plan,
             len,
             team: team as u64,
             thread: thread as u64,
-            step: 0,
+            step: JOINING,
+            victim: (thread + 1) % team.max(1),
         }
     }
 
     /// The next chunk `lo..hi` of offsets for this thread, or `None` when it has none left or
-    /// `stop` says the region stops. `next` is the team's shared counter for this loop (0 at
-    /// the start; untouched by static plans).
+    /// `stop` says the region stops.
     #[inline]
-    pub(crate) fn next(&mut self, next: &AtomicU64, stop: &Stop) -> Option<(u64, u64)> {
+    pub(crate) fn next(&mut self, shared: LoopShared<'_>, stop: &Stop) -> Option<(u64, u64)> {
         if stop.is_stopped() {
             return None;
         }
@@ -233,10 +336,15 @@ impl ChunkCursor {
                 self.step += 1;
                 u64::try_from(k).ok().and_then(|k| nth_chunk(k, chunk, len))
             }
+            Plan::Dynamic { chunk } => self.steal_next(shared, chunk, Take::One),
+            Plan::Guided { chunk } => self.steal_next(shared, chunk, Take::Half),
             // The counter counts chunks and each thread overshoots the last chunk by at most
             // one, so it could wrap only after 2^64 - team chunks had run: centuries of work.
-            Plan::Dynamic { chunk } => nth_chunk(next.fetch_add(1, Ordering::Relaxed), chunk, len),
-            Plan::Guided { chunk: min } => {
+            Plan::MonotonicDynamic { chunk } => {
+                nth_chunk(shared.counter.fetch_add(1, Ordering::Relaxed), chunk, len)
+            }
+            Plan::MonotonicGuided { chunk: min } => {
+                let next = shared.counter;
                 let mut lo = next.load(Ordering::Relaxed);
                 loop {
                     if lo >= len {
@@ -257,6 +365,31 @@ impl ChunkCursor {
             }
         }
     }
+
+    /// The next chunk of a stealing plan of `chunk` iterations per chunk: from this thread's own
+    /// range, else from a range it steals; the first call joins the loop (the first thread to
+    /// arrive deals the ranges).
+    #[inline]
+    fn steal_next(&mut self, shared: LoopShared<'_>, chunk: u64, take: Take) -> Option<(u64, u64)> {
+        let (thread, team) = (self.thread as usize, self.team as usize);
+        if self.step == JOINING {
+            let chunks = self.len.div_ceil(chunk);
+            shared.ranges.join(shared.counter, chunks, team);
+            self.step = CLAIMING;
+        }
+        if self.step == DONE {
+            return None;
+        }
+        let claimed = shared.ranges.claim(thread, take);
+        let Some((lo, hi)) =
+            claimed.or_else(|| shared.ranges.steal(thread, team, &mut self.victim, take))
+        else {
+            self.step = DONE;
+            return None;
+        };
+        let offset = |k: u64| (u128::from(k) * u128::from(chunk)).min(u128::from(self.len));
+        Some((offset(lo) as u64, offset(hi) as u64))
+    }
 }
 
 /// Runs `chunk(lo, hi)` for every chunk that `plan` gives thread `thread` of a team of `team`
@@ -266,11 +399,11 @@ pub(crate) fn for_each_chunk(
     plan: Plan,
     len: u64,
     (team, thread): (usize, usize),
-    (next, stop): (&AtomicU64, &Stop),
+    (shared, stop): (LoopShared<'_>, &Stop),
     mut chunk: impl FnMut(u64, u64),
 ) {
     let mut cursor = ChunkCursor::new(plan, len, team, thread);
-    while let Some((lo, hi)) = cursor.next(next, stop) {
+    while let Some((lo, hi)) = cursor.next(shared, stop) {
         chunk(lo, hi);
     }
 }
@@ -289,19 +422,40 @@ fn nth_chunk(k: u64, size: u64, len: u64) -> Option<(u64, u64)> {
 mod tests {
     use super::*;
 
+    /// A loop's shared state, as a team's construct holds it (for teams of up to 64).
+    struct Loop(AtomicU64, StealRanges, Stop);
+
+    impl Loop {
+        fn new() -> Loop {
+            Loop(AtomicU64::new(0), StealRanges::new(64), Stop::new())
+        }
+
+        fn shared(&self) -> (LoopShared<'_>, &Stop) {
+            let shared = LoopShared {
+                counter: &self.0,
+                ranges: &self.1,
+            };
+            (shared, &self.2)
+        }
+    }
+
+    fn is_monotonic(plan: Plan) -> bool {
+        plan == plan.monotonic()
+    }
+
     /// Every (plan, len, team) covers 0..len exactly once when its threads run one after another.
     fn coverage(plan: Plan, len: u64, team: usize) -> Vec<u32> {
-        let (next, stop) = (AtomicU64::new(0), Stop::new());
+        let state = Loop::new();
         let mut hits = vec![0u32; len as usize];
         for t in 0..team {
             let mut last_hi = 0;
-            for_each_chunk(plan, len, (team, t), (&next, &stop), |lo, hi| {
+            for_each_chunk(plan, len, (team, t), state.shared(), |lo, hi| {
                 assert!(
                     lo < hi && hi <= len,
                     "{plan} {len} {team}: chunk {lo}..{hi}"
                 );
                 assert!(
-                    lo >= last_hi,
+                    lo >= last_hi || !is_monotonic(plan),
                     "chunks of one thread come in increasing order"
                 );
                 last_hi = hi;
@@ -323,6 +477,10 @@ mod tests {
             Plan::Dynamic { chunk: 7 },
             Plan::Guided { chunk: 1 },
             Plan::Guided { chunk: 5 },
+            Plan::MonotonicDynamic { chunk: 1 },
+            Plan::MonotonicDynamic { chunk: 7 },
+            Plan::MonotonicGuided { chunk: 1 },
+            Plan::MonotonicGuided { chunk: 5 },
         ];
         for plan in plans {
             for len in [0, 1, 2, 3, 5, 16, 17, 100, 1001] {
@@ -349,11 +507,13 @@ mod tests {
             Plan::RoundRobin { chunk: 1 << 62 },
             Plan::Dynamic { chunk: 1 << 62 },
             Plan::Guided { chunk: 1 << 62 },
+            Plan::MonotonicDynamic { chunk: 1 << 62 },
+            Plan::MonotonicGuided { chunk: 1 << 62 },
         ] {
-            let (next, stop) = (AtomicU64::new(0), Stop::new());
+            let state = Loop::new();
             let mut total: u128 = 0;
             for t in 0..3 {
-                for_each_chunk(plan, u64::MAX, (3, t), (&next, &stop), |lo, hi| {
+                for_each_chunk(plan, u64::MAX, (3, t), state.shared(), |lo, hi| {
                     total += u128::from(hi - lo)
                 });
             }
@@ -362,31 +522,68 @@ mod tests {
     }
 
     #[test]
+    fn loops_of_more_chunks_than_a_range_counts_run_monotonic() {
+        let state = Loop::new();
+        for (plan, monotonic) in [
+            (
+                Plan::Dynamic { chunk: 1 },
+                Plan::MonotonicDynamic { chunk: 1 },
+            ),
+            (
+                Plan::Guided { chunk: 1 << 31 },
+                Plan::MonotonicGuided { chunk: 1 << 31 },
+            ),
+        ] {
+            let mut cursor = ChunkCursor::new(plan, u64::MAX, 2, 1);
+            assert_eq!(cursor.plan, monotonic);
+            assert!(cursor.next(state.shared().0, state.shared().1).is_some());
+        }
+        // A loop of exactly that many chunks still steals.
+        let len = MAX_CHUNKS * 3;
+        let cursor = ChunkCursor::new(Plan::Dynamic { chunk: 3 }, len, 2, 1);
+        assert_eq!(cursor.plan, Plan::Dynamic { chunk: 3 });
+    }
+
+    #[test]
     fn guided_chunks_shrink_but_not_below_the_minimum() {
-        let (next, stop) = (AtomicU64::new(0), Stop::new());
+        let state = Loop::new();
         let mut sizes = vec![];
-        for_each_chunk(
-            Plan::Guided { chunk: 4 },
-            1000,
-            (2, 0),
-            (&next, &stop),
-            |lo, hi| sizes.push(hi - lo),
-        );
+        let plan = Plan::MonotonicGuided { chunk: 4 };
+        for_each_chunk(plan, 1000, (2, 0), state.shared(), |lo, hi| {
+            sizes.push(hi - lo)
+        });
         assert_eq!(sizes[0], 250);
         assert!(sizes.windows(2).all(|w| w[0] >= w[1]));
         assert!(sizes[..sizes.len() - 1].iter().all(|&s| s >= 4));
     }
 
     #[test]
+    fn stealing_guided_takes_half_of_its_own_range_first() {
+        // Thread 0 of 2 owns chunks 0..125 of 4 iterations: it takes 63 of them first, then 31,
+        // ..., then steals half of thread 1's 125 and halves again.
+        let state = Loop::new();
+        let mut sizes = vec![];
+        let plan = Plan::Guided { chunk: 4 };
+        for_each_chunk(plan, 1000, (2, 0), state.shared(), |lo, hi| {
+            sizes.push(hi - lo)
+        });
+        assert_eq!(&sizes[..3], [252, 124, 64]);
+        assert_eq!(sizes.iter().sum::<u64>(), 1000);
+        assert!(sizes[..sizes.len() - 1].iter().all(|&s| s >= 4));
+    }
+
+    #[test]
     fn stopped_loops_take_no_chunk() {
-        let (next, stop) = (AtomicU64::new(0), Stop::new());
-        stop.stop();
         for plan in [
             Plan::Blocks,
             Plan::Dynamic { chunk: 1 },
             Plan::Guided { chunk: 1 },
+            Plan::MonotonicDynamic { chunk: 1 },
+            Plan::MonotonicGuided { chunk: 1 },
         ] {
-            for_each_chunk(plan, 10, (1, 0), (&next, &stop), |_, _| {
+            let state = Loop::new();
+            state.2.stop();
+            for_each_chunk(plan, 10, (1, 0), state.shared(), |_, _| {
                 panic!("ran a chunk")
             });
         }
@@ -402,8 +599,11 @@ mod tests {
             ("dynamic , 16", Schedule::Dynamic(16)),
             ("guided", Schedule::Guided(1)),
             ("guided,4", Schedule::Guided(4)),
-            ("monotonic:dynamic,2", Schedule::Dynamic(2)),
+            ("monotonic:dynamic,2", Schedule::MonotonicDynamic(2)),
+            ("Monotonic:Guided", Schedule::MonotonicGuided(1)),
+            ("monotonic:static", Schedule::Static),
             ("nonmonotonic:guided", Schedule::Guided(1)),
+            ("nonmonotonic:dynamic,3", Schedule::Dynamic(3)),
             ("auto", Schedule::Auto),
             ("runtime", Schedule::Runtime),
         ];
@@ -420,6 +620,8 @@ mod tests {
             "auto,3",
             "static,1,2",
             "dynamic;4",
+            "monotonic:",
+            "monotonic:nonmonotonic:dynamic",
         ] {
             assert!(bad.parse::<Schedule>().is_err(), "{bad:?} should not parse");
         }
@@ -432,6 +634,8 @@ mod tests {
             Schedule::StaticChunked(3),
             Schedule::Dynamic(9),
             Schedule::Guided(2),
+            Schedule::MonotonicDynamic(4),
+            Schedule::MonotonicGuided(1),
             Schedule::Auto,
             Schedule::Runtime,
         ] {

@@ -22,7 +22,8 @@ use crate::barrier::{self, Barrier, Passed};
 use crate::cancel::{self, Cancelled};
 use crate::join::Join;
 use crate::pool::Registry;
-use crate::schedule::{for_each_chunk, Plan};
+use crate::schedule::{for_each_chunk, LoopShared, Plan};
+use crate::steal::StealRanges;
 use crate::stop::Stop;
 use crate::sync::{AtomicU64, AtomicUsize, Ordering::Relaxed, Padded, RacyCell};
 use crate::task::TaskSlot;
@@ -53,6 +54,8 @@ pub(crate) struct TeamState {
     stop: Padded<Stop>,
     /// The shared counter of a loop form's one loop.
     loop_next: Padded<AtomicU64>,
+    /// The per-thread ranges of a loop form's stealing loop.
+    loop_ranges: StealRanges,
     pub(crate) ws: Worksharing,
     panics: PanicSlot,
     nesting: RacyCell<Nesting>,
@@ -78,7 +81,8 @@ impl TeamState {
             barrier: Barrier::new(),
             stop: Padded(Stop::new()),
             loop_next: Padded(AtomicU64::new(0)),
-            ws: Worksharing::new(),
+            loop_ranges: StealRanges::new(capacity),
+            ws: Worksharing::new(capacity),
             panics: PanicSlot::default(),
             nesting: RacyCell::new(Nesting {
                 parent: std::ptr::null(),
@@ -537,7 +541,11 @@ pub(crate) fn run_loop_share(
     (size, thread): (usize, usize),
     chunk: &(impl Fn(usize, u64, u64) + ?Sized),
 ) {
-    let shared = (&*state.loop_next, &*state.stop);
+    let loop_shared = LoopShared {
+        counter: &state.loop_next,
+        ranges: &state.loop_ranges,
+    };
+    let shared = (loop_shared, &*state.stop);
     for_each_chunk(plan, len, (size, thread), shared, |lo, hi| {
         chunk(thread, lo, hi)
     });

@@ -20,7 +20,8 @@
 //! its turn first, so that an iteration with no ordered part does not let later ones overtake).
 
 use crate::annotate;
-use crate::schedule::{ChunkCursor, Schedule};
+use crate::schedule::{ChunkCursor, LoopShared, Schedule};
+use crate::steal::StealRanges;
 use crate::stop::Stop;
 use crate::sync::{AtomicU64, AtomicUsize, Ordering::*, Padded};
 use crate::team::Team;
@@ -43,6 +44,8 @@ struct Slot {
     line: Padded<SlotLine>,
     /// Loops: the shared chunk counter; `single`: how many threads entered.
     next: Padded<AtomicU64>,
+    /// Loops with a stealing schedule: the per-thread ranges.
+    ranges: StealRanges,
 }
 
 /// A team's ring of worksharing slots.
@@ -63,7 +66,7 @@ pub(crate) struct LoopCursor {
 }
 
 impl Worksharing {
-    pub(crate) fn new() -> Worksharing {
+    pub(crate) fn new(capacity: usize) -> Worksharing {
         Worksharing {
             slots: std::array::from_fn(|j| Slot {
                 line: Padded(SlotLine {
@@ -73,6 +76,7 @@ impl Worksharing {
                     copy: AtomicUsize::new(0),
                 }),
                 next: Padded(AtomicU64::new(0)),
+                ranges: StealRanges::new(capacity),
             }),
             base: AtomicU64::new(0),
         }
@@ -200,6 +204,8 @@ impl Team {
     /// ```
     pub fn loop_start(&self, len: u64, schedule: Schedule, ordered: bool) {
         let plan = schedule.resolve(self.state().registry().runtime_schedule());
+        // The ordered turn passes chunk by chunk in order: ordered loops stay monotonic.
+        let plan = if ordered { plan.monotonic() } else { plan };
         let cursor = self.begin_construct().map(|index| LoopCursor {
             index,
             chunks: ChunkCursor::new(plan, len, self.num_threads(), self.thread_num()),
@@ -218,7 +224,11 @@ impl Team {
         if c.ordered {
             self.pass_ordered_turn(&c);
         }
-        c.current = c.chunks.next(&slot.next, state.stop());
+        let shared = LoopShared {
+            counter: &slot.next,
+            ranges: &slot.ranges,
+        };
+        c.current = c.chunks.next(shared, state.stop());
         self.cursor.set(Some(c));
         c.current
     }
