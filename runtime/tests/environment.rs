@@ -144,7 +144,7 @@ fn variables_take_effect_in_a_real_process() {
                 ("OMP_NUM_THREADS", "2"),
                 ("OMP_SCHEDULE", "monotonic:guided"),
             ],
-            "REPORT threads=2 schedule=guided,1",
+            "REPORT threads=2 schedule=monotonic:guided,1",
         ),
         (
             &[
