@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OLD=${1:?usage: benches/before_after.sh OLD_COMMIT [ROUNDS]}
 ROUNDS=${2:-7}
-OUT=benches/results/before_after.csv
+OUT=${OUT:-benches/results/before_after.csv}
 WORK=target/before-after
 
 bench_exe() { # bench_exe DIR TARGET: builds TARGET in DIR and prints the executable's path

@@ -26,6 +26,7 @@
 //! transit (stolen, not yet stored) are run by their thief, which only stops after its own range
 //! is empty.
 
+use crate::annotate;
 use crate::sync::{
     spin_loop, yield_now, AtomicU64,
     Ordering::{Acquire, Relaxed, Release},
@@ -83,9 +84,13 @@ impl StealRanges {
 
     fn ranges(&self) -> &[Padded<AtomicU64>] {
         self.ranges.get_or_init(|| {
-            (0..self.capacity)
+            let ranges: Box<[Padded<AtomicU64>]> = (0..self.capacity)
                 .map(|_| Padded(AtomicU64::new(0)))
-                .collect()
+                .collect();
+            for range in ranges.iter() {
+                annotate::atomic(&**range);
+            }
+            ranges
         })
     }
 
@@ -105,6 +110,9 @@ impl StealRanges {
             match dealt.compare_exchange(NOT_DEALT, DEALING, Acquire, Acquire) {
                 Ok(_) => {
                     self.deal(chunks, team);
+                    // The deal (and the ranges' first allocation) happen before every other
+                    // thread's claims: told to race detectors, which do not see the release.
+                    annotate::happens_before(dealt);
                     dealt.store(DEALT, Release);
                     return;
                 }
@@ -121,6 +129,7 @@ impl StealRanges {
             }
             now = dealt.load(Acquire);
         }
+        annotate::happens_after(dealt);
     }
 
     /// Deals chunks `0..chunks` into `team` contiguous ranges of nearly equal length (the first

@@ -662,8 +662,28 @@ fn main() {
         eprintln!("report: plot failed: {e}");
         std::process::exit(1);
     }
+    md.push_str(&kept_sections(&out));
     std::fs::write(&out, md).expect("write BENCHMARKS.md");
     println!("report: wrote {} and {}", out.display(), plot.display());
+}
+
+/// The line after which BENCHMARKS.md holds sections made by other scripts (the libgomp drop-in's
+/// EPCC table, tasks, before/after runs); the report keeps them when it rewrites the file.
+const KEPT_MARKER: &str = "<!-- Sections below are not written by the report: it keeps them. -->";
+
+/// The marker and everything after it in the existing `out` (the marker alone if there is none).
+///
+/// ```text
+/// # Benchmarks ... (generated)
+/// <!-- Sections below are not written by the report: it keeps them. -->
+/// ## libgomp drop-in ... (kept)
+/// ```
+fn kept_sections(out: &std::path::Path) -> String {
+    let old = std::fs::read_to_string(out).unwrap_or_default();
+    match old.find(KEPT_MARKER) {
+        Some(at) => format!("\n{}", &old[at..]),
+        None => format!("\n{KEPT_MARKER}\n"),
+    }
 }
 
 // ----------------------------------------------------------------- the plot
@@ -793,4 +813,28 @@ fn draw(d: &Data, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     }
     root.present()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_after_the_marker_are_kept_and_a_missing_marker_is_added() {
+        let dir = std::env::temp_dir().join(format!("parfor-report-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("BENCHMARKS.md");
+        std::fs::write(
+            &file,
+            format!("# old tables\n{KEPT_MARKER}\n\n## drop-in\n| a |\n"),
+        )
+        .unwrap();
+        assert_eq!(
+            kept_sections(&file),
+            format!("\n{KEPT_MARKER}\n\n## drop-in\n| a |\n")
+        );
+        std::fs::write(&file, "# old tables only\n").unwrap();
+        assert_eq!(kept_sections(&file), format!("\n{KEPT_MARKER}\n"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
