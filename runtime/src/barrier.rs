@@ -147,6 +147,11 @@ impl Barrier {
         }
     }
 
+    /// How many times the barrier has released its team.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Acquire) >> 1
+    }
+
     fn release(&self, generation: u64) {
         if self.generation.swap(generation << 1, AcqRel) & SLEEPERS != 0 {
             let _guard = self.lock.lock().unwrap();

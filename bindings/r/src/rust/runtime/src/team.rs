@@ -255,6 +255,22 @@ impl Team {
         }
     }
 
+    /// How many barriers this team's threads have passed together (on this team state, since
+    /// the pool started): between two barriers every thread of the team reads the same value, so
+    /// it names the stretch of the region a thread is in, for flags that a barrier must clear
+    /// (OpenMP's cancellation of a loop). A team of one has no barriers to count.
+    ///
+    /// ```
+    /// parfor::region().num_threads(2).run(|t| {
+    ///     let before = t.barrier_interval();
+    ///     t.barrier();
+    ///     assert_eq!(t.barrier_interval(), before + u64::from(t.num_threads() > 1));
+    /// });
+    /// ```
+    pub fn barrier_interval(&self) -> u64 {
+        self.state().barrier.generation()
+    }
+
     /// Stops the region: the other threads take no further chunk and pass every barrier (in Rust
     /// code, [`Team::barrier`] unwinds to the end of the region). For code that cannot unwind,
     /// such as a C++ exception caught at a C callback's boundary.
