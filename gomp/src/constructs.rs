@@ -1,5 +1,5 @@
 //! The constructs of a team other than loops: `sections`, `single` (with copyprivate),
-//! `barrier`, `ordered`, and the cancellation entry points (cancellation is off).
+//! `barrier`, `ordered` (their cancellable forms are in [`crate::cancel`]).
 //!
 //! Outside any region (orphaned constructs) the encountering thread is a team of one: `single`
 //! runs its block, a barrier returns at once, every section runs in order.
@@ -15,7 +15,7 @@ use crate::region::{self, Body};
 use crate::worksharing::{self, Space};
 use parfor::{Schedule, Team};
 use std::ffi::c_void;
-use std::os::raw::{c_int, c_uint};
+use std::os::raw::c_uint;
 
 /// Sections are dealt one at a time, first come first served.
 const SECTIONS: Schedule = Schedule::Dynamic(1);
@@ -66,13 +66,6 @@ pub extern "C" fn GOMP_sections_end_nowait() {
     worksharing::end(true)
 }
 
-/// Leaves and waits; false: not cancelled (cancellation is off).
-#[no_mangle]
-pub extern "C" fn GOMP_sections_end_cancel() -> bool {
-    worksharing::end(false);
-    false
-}
-
 /// `#pragma omp parallel sections`: a region whose threads find `count` sections open.
 ///
 /// # Safety
@@ -121,13 +114,6 @@ pub extern "C" fn GOMP_barrier() {
     on_team(Ok(()), Team::barrier_status).unwrap_or(());
 }
 
-/// A barrier; false: not cancelled (cancellation is off).
-#[no_mangle]
-pub extern "C" fn GOMP_barrier_cancel() -> bool {
-    GOMP_barrier();
-    false
-}
-
 /// Waits for this iteration's turn in an ordered loop.
 #[no_mangle]
 pub extern "C" fn GOMP_ordered_start() {
@@ -138,34 +124,6 @@ pub extern "C" fn GOMP_ordered_start() {
 #[no_mangle]
 pub extern "C" fn GOMP_ordered_end() {
     on_team((), Team::ordered_end)
-}
-
-/// Whether `OMP_CANCELLATION` asks for cancellation, which parfor's drop-in does not implement.
-fn cancellation_requested() -> bool {
-    std::env::var("OMP_CANCELLATION").is_ok_and(|v| v.trim().eq_ignore_ascii_case("true"))
-}
-
-/// Cancellation is off (`omp_get_cancellation()` is 0), as by default in OpenMP: `cancel` does
-/// nothing and returns false. With `OMP_CANCELLATION=true`, which parfor does not implement, it
-/// aborts rather than silently ignore the request.
-#[no_mangle]
-pub extern "C" fn GOMP_cancel(_which: c_int, _do_cancel: bool) -> bool {
-    if cancellation_requested() {
-        abort_with("GOMP_cancel: OMP_CANCELLATION=true is not implemented");
-    }
-    false
-}
-
-/// A cancellation point: false, since cancellation is off (see [`GOMP_cancel`]).
-#[no_mangle]
-pub extern "C" fn GOMP_cancellation_point(which: c_int) -> bool {
-    GOMP_cancel(which, false)
-}
-
-/// 0: cancellation is off.
-#[no_mangle]
-pub extern "C" fn omp_get_cancellation() -> c_int {
-    0
 }
 
 /// `#pragma omp parallel sections` as gcc before 4.9 emits it: opens a region whose threads find

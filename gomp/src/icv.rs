@@ -196,6 +196,15 @@ pub extern "C" fn omp_get_proc_bind() -> c_int {
     }
 }
 
+/// `cancel-var`: whether `OMP_CANCELLATION=true` turned cancellation on (read once, at the first
+/// call; any other value leaves it off, the default).
+pub(crate) fn cancellation() -> bool {
+    static CANCELLATION: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *CANCELLATION.get_or_init(|| {
+        std::env::var("OMP_CANCELLATION").is_ok_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    })
+}
+
 /// Prints the settings in force to stderr, as `OMP_DISPLAY_ENV=true` does at start.
 #[no_mangle]
 pub extern "C" fn omp_display_env(_verbose: c_int) {

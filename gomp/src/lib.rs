@@ -16,7 +16,7 @@
 //!
 //! One concept a module: `region` (parallel regions), `worksharing` (the loop a thread is in,
 //! gcc's iteration space to parfor's offsets), `loops` and `constructs` (the entry points of
-//! loops, sections, single, barrier, ordered), `tasks` (tasks on parfor's runtime, taskloop),
+//! loops, sections, single, barrier, ordered), `cancel` (cancellation), `tasks` (tasks on parfor's runtime, taskloop),
 //! `task_depend` (gcc's depend arrays), `target` (target and teams on the host), `task_env` (a
 //! task's identity, ICVs and contention group), `futex_lock`, `lock` and `critical` (mutual
 //! exclusion), `icv`, `queries`, `host_device` and `wtime` (the omp_* API), `missing` (the
@@ -34,6 +34,7 @@
 // Linked for its `parfor_*` exports (see the crate docs).
 use parfor_capi as _;
 
+mod cancel;
 mod constructs;
 mod critical;
 mod futex_lock;

@@ -262,14 +262,6 @@ pub extern "C" fn GOMP_loop_end_nowait() {
     worksharing::end(true)
 }
 
-/// Leaves the loop and waits for the team; false: the region was not cancelled (cancellation
-/// is off, as `omp_get_cancellation()` says).
-#[no_mangle]
-pub extern "C" fn GOMP_loop_end_cancel() -> bool {
-    worksharing::end(false);
-    false
-}
-
 /// Defines the combined `parallel for` entry points: a region whose threads find the loop open
 /// and call only `*_next`.
 macro_rules! parallel_loops {

@@ -18,7 +18,7 @@
 //! ```
 
 use crate::missing::abort_with;
-use crate::{task_env, worksharing};
+use crate::{cancel, task_env, worksharing};
 use std::cell::{Cell, RefCell};
 use std::ffi::c_void;
 use std::os::raw::c_uint;
@@ -46,9 +46,13 @@ impl Outlined {
 unsafe impl Sync for Outlined {}
 
 /// Memory the constructs of one region share (the buffers of `scan` and
-/// `lastprivate(conditional:)` loops), freed when the region has ended on every thread.
+/// `lastprivate(conditional:)` loops), freed when the region has ended on every thread, and the
+/// cancel flag of its `for` and `sections` constructs.
 #[derive(Default)]
-struct Arena(Mutex<Vec<Box<[u128]>>>);
+struct Arena {
+    buffers: Mutex<Vec<Box<[u128]>>>,
+    cancel: cancel::WorkshareCancel,
+}
 
 thread_local! {
     /// The arena of the region this thread runs in (null outside any).
@@ -72,7 +76,7 @@ pub(crate) fn region_memory(size: usize) -> *mut c_void {
     // `run` keeps alive until every thread of the team has left it.
     match unsafe { arena.as_ref() } {
         Some(arena) => arena
-            .0
+            .buffers
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(buffer),
@@ -81,11 +85,20 @@ pub(crate) fn region_memory(size: usize) -> *mut c_void {
     pointer
 }
 
+/// The cancel flag of the `for` and `sections` constructs of the region this thread runs in
+/// (`None` outside any).
+pub(crate) fn with_workshare_cancel<R>(f: impl FnOnce(Option<&cancel::WorkshareCancel>) -> R) -> R {
+    let arena = ARENA.with(Cell::get);
+    // SAFETY: as in `region_memory`.
+    f(unsafe { arena.as_ref() }.map(|a| &a.cancel))
+}
+
 /// What a thread of a region set up before the body, restored after it.
 struct Entered {
     arena: *const Arena,
     task: Option<task_env::TaskEnv>,
     loop_: worksharing::Current,
+    taskgroup: Option<std::sync::Arc<cancel::Taskgroup>>,
 }
 
 impl Entered {
@@ -96,11 +109,13 @@ impl Entered {
             arena: ARENA.with(|a| a.replace(arena)),
             task: task_env::enter(parent),
             loop_: worksharing::enter_region(),
+            taskgroup: cancel::swap_taskgroup(None),
         }
     }
 
     /// Restores what this thread had before the region.
     fn leave(self) {
+        cancel::swap_taskgroup(self.taskgroup);
         worksharing::leave_region(self.loop_);
         task_env::leave(self.task);
         ARENA.with(|a| a.set(self.arena));

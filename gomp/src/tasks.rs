@@ -100,6 +100,8 @@ struct GompTask {
     /// The data environment it inherits from the task that created it.
     env: TaskEnv,
     final_: bool,
+    /// The taskgroup it was created in (see [`crate::cancel`]).
+    taskgroup: Option<std::sync::Arc<crate::cancel::Taskgroup>>,
 }
 
 // SAFETY: gcc outlines a task to run on any thread of the team; its block is its own copy or, for
@@ -110,8 +112,11 @@ impl GompTask {
     fn run(self) {
         let was_final = IN_FINAL.with(|f| f.replace(self.final_));
         let outer = task_env::enter(self.env);
-        // SAFETY: gcc's task body with its firstprivate block.
-        unsafe { (self.body)(self.block.pointer) };
+        let (body, pointer) = (self.body, self.block.pointer);
+        crate::cancel::run_in_taskgroup(self.taskgroup, || {
+            // SAFETY: gcc's task body with its firstprivate block.
+            unsafe { body(pointer) }
+        });
         task_env::leave(outer);
         IN_FINAL.with(|f| f.set(was_final));
         drop(self.block.storage);
@@ -136,6 +141,7 @@ fn spawn(body: Body, block: Block, options: TaskOptions, deps: &[Dep]) {
         block,
         env: task_env::current(),
         final_: options.final_,
+        taskgroup: crate::cancel::current_taskgroup(),
     };
     parfor::task_depend(options, deps, move || task.run());
 }
@@ -234,7 +240,7 @@ unsafe fn taskloop(
     let options = options(flags & FLAG_IF != 0, flags & FLAG_FINAL != 0);
     let group = flags & FLAG_NOGROUP == 0;
     if group {
-        parfor::taskgroup_begin();
+        GOMP_taskgroup_start();
     }
     let mut lo = 0u64;
     for t in 0..tasks {
@@ -256,7 +262,7 @@ unsafe fn taskloop(
         lo = hi;
     }
     if group {
-        parfor::taskgroup_end().ok();
+        GOMP_taskgroup_end();
     }
 }
 
@@ -356,13 +362,15 @@ pub extern "C" fn GOMP_taskyield() {
 /// `#pragma omp taskgroup`: opens a taskgroup in the current task.
 #[no_mangle]
 pub extern "C" fn GOMP_taskgroup_start() {
-    parfor::taskgroup_begin()
+    parfor::taskgroup_begin();
+    crate::cancel::taskgroup_start();
 }
 
 /// The end of a taskgroup: waits for its tasks and their descendants.
 #[no_mangle]
 pub extern "C" fn GOMP_taskgroup_end() {
     parfor::taskgroup_end().ok();
+    crate::cancel::taskgroup_end();
 }
 
 /// Whether this thread runs a final task.

@@ -125,6 +125,9 @@ pub(crate) fn start(space: Space, schedule: Schedule, ordered: bool, serial_chun
 
 /// The next chunk of the current loop for this thread, as `(istart, iend)` bit patterns.
 pub(crate) fn next() -> Option<(u64, u64)> {
+    if crate::cancel::workshare_cancelled() {
+        return None; // `#pragma omp cancel for` (or `sections`): nothing more for anyone
+    }
     let chunk = parfor::with_team(|team| team.map(Team::loop_next));
     CURRENT.with(|c| {
         let mut current = c.get();

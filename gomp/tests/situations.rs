@@ -4,35 +4,10 @@
 
 mod common;
 
-use common::{command, compile, run, Runtime};
+use common::{command, compile, run, run_with_timeout, Runtime};
 use std::time::Duration;
 
 const PARFOR: [Runtime; 2] = [Runtime::Preload, Runtime::DropIn];
-
-/// Runs with a timeout (a hang is a failure, not a stuck test); `None` when it timed out.
-fn run_with_timeout(cmd: &mut std::process::Command, limit: Duration) -> Option<(bool, String)> {
-    let mut child = cmd
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("program starts");
-    let started = std::time::Instant::now();
-    while started.elapsed() < limit {
-        if child.try_wait().expect("wait works").is_some() {
-            let out = child.wait_with_output().expect("output");
-            let text = format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            return Some((out.status.success(), text));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
-}
 
 #[test]
 fn a_region_in_the_child_of_a_fork_completes() {

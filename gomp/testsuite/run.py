@@ -241,8 +241,6 @@ class Test:
                 action = "compile"  # an error test never links
         if action != "run":
             raise Excluded(f"dg-do {action} (not a run test)")
-        if self.env.get("OMP_CANCELLATION", "").lower() == "true":
-            raise Excluded("OMP_CANCELLATION=true (cancellation not implemented)")
 
     def flags(self, include):
         return ["-fopenmp"] + self.options + self.additional + ["-I", include, "-w"]

@@ -128,3 +128,28 @@ pub fn run(cmd: &mut Command) -> (Output, String) {
     );
     (out, text)
 }
+
+/// Runs with a timeout (a hang is a failure, not a stuck test); `None` when it timed out.
+pub fn run_with_timeout(cmd: &mut Command, limit: std::time::Duration) -> Option<(bool, String)> {
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("program starts");
+    let started = std::time::Instant::now();
+    while started.elapsed() < limit {
+        if child.try_wait().expect("wait works").is_some() {
+            let out = child.wait_with_output().expect("output");
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            return Some((out.status.success(), text));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
