@@ -75,7 +75,7 @@ fn with_workshare<R>(alone: R, f: impl FnOnce(&Team, &WorkshareCancel) -> R) -> 
 /// Whether this thread's `for` or `sections` construct was cancelled: its `_next` calls then
 /// deal nothing.
 pub(crate) fn workshare_cancelled() -> bool {
-    with_workshare(false, |team, flag| flag.cancelled(team))
+    crate::icv::cancellation() && with_workshare(false, |team, flag| flag.cancelled(team))
 }
 
 /// A taskgroup's cancel flag; tasks created in the group carry it.
@@ -215,4 +215,49 @@ pub extern "C" fn GOMP_loop_end_cancel() -> bool {
 #[no_mangle]
 pub extern "C" fn GOMP_sections_end_cancel() -> bool {
     GOMP_loop_end_cancel()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cancelled_taskgroup_discards_its_tasks_not_the_groups_around_or_inside() {
+        taskgroup_start();
+        let group = current_taskgroup();
+        group.as_ref().unwrap().cancelled.store(true, Relaxed);
+        let mut ran = false;
+        run_in_taskgroup(group.clone(), || ran = true);
+        assert!(!ran, "a task of a cancelled taskgroup ran");
+        assert!(taskgroup_cancelled());
+        taskgroup_start();
+        assert!(!taskgroup_cancelled(), "a group opened inside starts clean");
+        taskgroup_end();
+        assert!(taskgroup_cancelled());
+        taskgroup_end();
+        assert!(current_taskgroup().is_none());
+        run_in_taskgroup(None, || ran = true);
+        assert!(ran);
+    }
+
+    #[test]
+    fn a_workshare_cancel_is_seen_by_the_team_until_the_next_barrier() {
+        let flag = WorkshareCancel::default();
+        parfor::region().num_threads(2).run(|t| {
+            if t.num_threads() < 2 {
+                return; // one thread only (a tiny machine): no barrier interval to test
+            }
+            if t.thread_num() == 0 {
+                flag.cancel(t);
+            }
+            let mut polls = 0u64;
+            while !flag.cancelled(t) {
+                polls += 1;
+                assert!(polls < 1 << 32, "the cancel was never seen");
+                std::hint::spin_loop();
+            }
+            t.barrier();
+            assert!(!flag.cancelled(t), "the cancel outlived its barrier");
+        });
+    }
 }
