@@ -11,7 +11,8 @@
 //! `dynamic` and `guided` are *nonmonotonic* unless asked otherwise, as OpenMP 5 says of a
 //! schedule without modifier: each thread claims chunks from a range of its own and steals from
 //! the others when it runs dry (see [`crate::steal`]), so a thread may see a chunk after a later
-//! one. The *monotonic* forms ([`Schedule::MonotonicDynamic`], [`Schedule::MonotonicGuided`],
+//! one; only the chunk that ends the loop is always the last of its thread (gcc's `lastprivate`
+//! code relies on it). The *monotonic* forms ([`Schedule::MonotonicDynamic`], [`Schedule::MonotonicGuided`],
 //! `monotonic:` in `OMP_SCHEDULE`) take chunks in order from one counter shared by the team, and
 //! so do ordered loops, whatever their schedule says.
 
@@ -279,7 +280,8 @@ pub(crate) struct ChunkCursor {
     team: u64,
     thread: u64,
     /// Chunks of this thread dealt so far (static plans), a guess of the shared counter
-    /// (monotonic guided), or the stage of a stealing plan (`JOINING`, `CLAIMING`, `DONE`).
+    /// (monotonic guided), or the stage of a stealing plan (`JOINING`, `CLAIMING`, `HOLDING_LAST`,
+    /// `DONE`).
     step: u64,
     /// Stealing plans: the thread to rob first when this one runs dry.
     victim: usize,
@@ -288,7 +290,9 @@ pub(crate) struct ChunkCursor {
 /// Stages of a thread in a stealing loop.
 const JOINING: u64 = 0;
 const CLAIMING: u64 = 1;
-const DONE: u64 = 2;
+/// Claiming, with the loop's last chunk claimed and held back (see [`ChunkCursor::steal_next`]).
+const HOLDING_LAST: u64 = 2;
+const DONE: u64 = 3;
 
 impl ChunkCursor {
     /// Thread `thread`'s cursor over a loop of `len` iterations dealt by `plan` to a team of `team`.
@@ -369,6 +373,16 @@ impl ChunkCursor {
     /// The next chunk of a stealing plan of `chunk` iterations per chunk: from this thread's own
     /// range, else from a range it steals; the first call joins the loop (the first thread to
     /// arrive deals the ranges).
+    ///
+    /// The loop's last chunk (the one that ends at `len`) is the last chunk its thread gets: a
+    /// thread that claims it holds it back, goes on claiming and stealing, and returns it only
+    /// when it finds nothing else. gcc's code for `lastprivate` and `linear` relies on this (as on
+    /// libgomp's counter, which gives it for free): after a thread's last `GOMP_loop_*_next`, the
+    /// thread whose final chunk ended at the loop's end copies its private value out. It costs
+    /// no balance: the holder keeps stealing, and only the one held chunk runs out of order.
+    /// A claim reaches the last chunk only when that chunk is alone in its range (claims take
+    /// the front, at most half of what is left, and a thief the first of the back half), so the
+    /// held chunk is always the single chunk `chunks - 1`.
     #[inline]
     fn steal_next(&mut self, shared: LoopShared<'_>, chunk: u64, take: Take) -> Option<(u64, u64)> {
         let (thread, team) = (self.thread as usize, self.team as usize);
@@ -377,18 +391,24 @@ impl ChunkCursor {
             shared.ranges.join(shared.counter, chunks, team);
             self.step = CLAIMING;
         }
-        if self.step == DONE {
-            return None;
+        let offset = |k: u64| (u128::from(k) * u128::from(chunk)).min(u128::from(self.len)) as u64;
+        while self.step != DONE {
+            let claimed = shared.ranges.claim(thread, take);
+            match claimed.or_else(|| shared.ranges.steal(thread, team, &mut self.victim, take)) {
+                Some((lo, hi)) if offset(hi) == self.len => {
+                    debug_assert!(self.step == CLAIMING && hi - lo == 1, "{lo}..{hi}");
+                    self.step = HOLDING_LAST;
+                }
+                Some((lo, hi)) => return Some((offset(lo), offset(hi))),
+                None if self.step == HOLDING_LAST => {
+                    self.step = DONE;
+                    let last = self.len.div_ceil(chunk) - 1;
+                    return Some((offset(last), self.len));
+                }
+                None => self.step = DONE,
+            }
         }
-        let claimed = shared.ranges.claim(thread, take);
-        let Some((lo, hi)) =
-            claimed.or_else(|| shared.ranges.steal(thread, team, &mut self.victim, take))
-        else {
-            self.step = DONE;
-            return None;
-        };
-        let offset = |k: u64| (u128::from(k) * u128::from(chunk)).min(u128::from(self.len));
-        Some((offset(lo) as u64, offset(hi) as u64))
+        None
     }
 }
 
@@ -443,12 +463,14 @@ mod tests {
         plan == plan.monotonic()
     }
 
-    /// Every (plan, len, team) covers 0..len exactly once when its threads run one after another.
+    /// Every (plan, len, team) covers 0..len exactly once when its threads run one after another,
+    /// and the chunk that ends the loop is the last its thread gets (gcc's `lastprivate` test).
     fn coverage(plan: Plan, len: u64, team: usize) -> Vec<u32> {
         let state = Loop::new();
         let mut hits = vec![0u32; len as usize];
         for t in 0..team {
             let mut last_hi = 0;
+            let mut ran_the_end = false;
             for_each_chunk(plan, len, (team, t), state.shared(), |lo, hi| {
                 assert!(
                     lo < hi && hi <= len,
@@ -458,6 +480,11 @@ mod tests {
                     lo >= last_hi || !is_monotonic(plan),
                     "chunks of one thread come in increasing order"
                 );
+                assert!(
+                    !ran_the_end,
+                    "{plan} {len} {team}: thread {t} got {lo}..{hi} after the loop's last chunk"
+                );
+                ran_the_end = hi == len;
                 last_hi = hi;
                 for h in &mut hits[lo as usize..hi as usize] {
                     *h += 1;
@@ -641,5 +668,51 @@ mod tests {
         ] {
             assert_eq!(s.to_string().parse::<Schedule>(), Ok(s));
         }
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use crate::sync::{thread, Arc};
+
+    /// The chunks thread `t` of a team of 2 gets from `plan` over `len` iterations, in order.
+    fn chunks(state: &(AtomicU64, StealRanges, Stop), plan: Plan, len: u64, t: usize) -> Vec<u64> {
+        let shared = LoopShared {
+            counter: &state.0,
+            ranges: &state.1,
+        };
+        let mut got = vec![];
+        for_each_chunk(plan, len, (2, t), (shared, &state.2), |lo, hi| {
+            got.extend(lo..hi)
+        });
+        got
+    }
+
+    /// Two threads join a stealing loop, claim, steal and hold back the last chunk: every
+    /// iteration runs once, and the one that ends the loop is the last its thread runs.
+    fn check(plan: Plan, len: u64) {
+        loom::model(move || {
+            let state = Arc::new((AtomicU64::new(0), StealRanges::new(2), Stop::new()));
+            let other = state.clone();
+            let thief = thread::spawn(move || chunks(&other, plan, len, 1));
+            let mine = chunks(&state, plan, len, 0);
+            let theirs = thief.join().unwrap();
+            for got in [&mine, &theirs] {
+                if let Some(at) = got.iter().position(|&i| i == len - 1) {
+                    assert_eq!(at, got.len() - 1, "{plan}: {mine:?} {theirs:?}");
+                }
+            }
+            let mut all = [mine, theirs].concat();
+            all.sort_unstable();
+            assert_eq!(all, (0..len).collect::<Vec<u64>>(), "none twice, none lost");
+        });
+    }
+
+    #[test]
+    fn loom_the_last_chunk_comes_last_on_its_thread() {
+        check(Plan::Dynamic { chunk: 1 }, 3);
+        check(Plan::Dynamic { chunk: 2 }, 7);
+        check(Plan::Guided { chunk: 1 }, 4);
     }
 }

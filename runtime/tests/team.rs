@@ -170,6 +170,50 @@ fn worksharing_loops_cover_every_index_once_in_nowait_chains() {
     }
 }
 
+/// Every schedule gives the chunk that ends a loop to its thread last, stealing ones included:
+/// gcc's `lastprivate` code (through the drop-in) copies out on the thread whose final chunk ended
+/// at the loop's end. Many short loops, so that threads steal in varying orders.
+#[test]
+fn the_chunk_that_ends_a_loop_is_the_last_of_its_thread() {
+    let schedules = [
+        Schedule::Dynamic(1),
+        Schedule::Dynamic(3),
+        Schedule::Guided(1),
+        Schedule::Guided(2),
+        Schedule::MonotonicDynamic(2),
+        Schedule::StaticChunked(2),
+    ];
+    for n in [2, 3, 4, 8] {
+        let enders = AtomicUsize::new(0);
+        let rounds = 200;
+        on_team(n, |t| {
+            for round in 0..rounds {
+                let schedule = schedules[round % schedules.len()];
+                let len = 37 + round as u64 % 5;
+                let mut ended = false;
+                t.loop_start(len, schedule, false);
+                while let Some((lo, hi)) = t.loop_next() {
+                    assert!(
+                        !ended,
+                        "{schedule} team {n}: {lo}..{hi} after the last chunk"
+                    );
+                    // Uneven work, so that threads run dry at different times.
+                    (0..(lo % 5) * 200).for_each(|k| drop(std::hint::black_box(k)));
+                    ended = hi == len;
+                }
+                t.loop_end_nowait();
+                enders.fetch_add(usize::from(ended), Relaxed);
+            }
+            t.barrier();
+        });
+        assert_eq!(
+            enders.into_inner(),
+            rounds,
+            "one thread ran each loop's end"
+        );
+    }
+}
+
 #[test]
 fn reductions_give_every_thread_the_same_value() {
     for n in SIZES {
