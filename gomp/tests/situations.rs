@@ -1,6 +1,6 @@
 //! Real situations of OpenMP programs, on the drop-in (and, for reference, printed for libgomp):
-//! a fork after a region, idle CPU after a burst of regions, 8 threads on 2 cores, and every
-//! construct at team sizes 1 to 8.
+//! a fork after a region, idle CPU after a burst of regions, 8 threads on 2 cores, every
+//! construct at team sizes 1 to 8, and `lastprivate`/`linear` in dynamic and guided loops.
 
 mod common;
 
@@ -63,6 +63,31 @@ fn every_construct_at_team_sizes_1_to_8() {
                 out.status.success() && text.contains(&want),
                 "{runtime:?} at {threads}: {text}"
             );
+        }
+    }
+}
+
+/// gcc copies `lastprivate` and `linear` values out on the thread whose final chunk ended at the
+/// loop's end: with stealing schedules (the nonmonotonic entry points, `schedule(runtime)` with
+/// `OMP_SCHEDULE=dynamic`), the chunk holding the last iteration must still be its thread's last.
+#[test]
+fn lastprivate_and_linear_in_dynamic_and_guided_loops() {
+    let exe = compile("lastprivate", &[]);
+    for threads in [1, 2, 3, 4, 8] {
+        for sched in ["dynamic", "guided,2", "monotonic:dynamic"] {
+            for runtime in [Runtime::Libgomp, Runtime::DropIn] {
+                let mut cmd = command(&exe, runtime);
+                cmd.env("OMP_NUM_THREADS", threads.to_string())
+                    .env("OMP_SCHEDULE", sched);
+                let result = run_with_timeout(&mut cmd, Duration::from_secs(120));
+                let (ok, text) =
+                    result.unwrap_or_else(|| panic!("{runtime:?} at {threads}, {sched}: hung"));
+                let want = format!("lastprivate: OK (team of {threads})");
+                assert!(
+                    ok && text.contains(&want),
+                    "{runtime:?} at {threads}, {sched}: {text}"
+                );
+            }
         }
     }
 }
