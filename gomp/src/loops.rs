@@ -11,10 +11,13 @@
 //! ```
 //! gcc (9 and later) calls the `nonmonotonic` entry points for `schedule(dynamic)` and
 //! `schedule(guided)` without modifier (OpenMP 5: nonmonotonic unless ordered), and the plain
-//! `dynamic`/`guided` ones for `monotonic:` (and older gcc for every dynamic loop). Both run the
-//! shared counter (`MonotonicDynamic`, `MonotonicGuided`), as do ordered loops, as libgomp does:
-//! with the stealing schedules, libgomp.c/linear-1.c (`linear` + `schedule(dynamic, 3)`) aborted,
-//! not yet understood, so gcc-compiled code keeps the counter until it is. For
+//! `dynamic`/`guided` ones for `monotonic:` (and older gcc for every dynamic loop). The
+//! nonmonotonic ones run parfor's stealing schedules (`Schedule::Dynamic`, `Guided`), the others
+//! the shared counter (`MonotonicDynamic`, `MonotonicGuided`), as do ordered loops. gcc copies
+//! `lastprivate` and `linear` variables out on the thread whose final chunk ended at the loop's
+//! end (it compares the loop variable with the end after the last `_next`), so every schedule
+//! gives the chunk that holds the last iteration to its thread last (see parfor's `ChunkCursor`
+//! in runtime/src/schedule.rs). For
 //! `schedule(runtime)`, `GOMP_loop_runtime_*` (`monotonic:runtime`) makes the run-time schedule
 //! monotonic; the `nonmonotonic`/`maybe_nonmonotonic` forms run it as it is. `schedule(auto)` is
 //! parfor's `Auto`.
@@ -41,14 +44,14 @@ fn guided_schedule(chunk: i64) -> Schedule {
     worksharing::schedule(3, chunk).monotonic()
 }
 
-/// `schedule(nonmonotonic:dynamic)`: for now the counter, as `dynamic_schedule` (see the top).
+/// `schedule(nonmonotonic:dynamic)`: per-thread ranges with stealing.
 fn nonmonotonic_dynamic_schedule(chunk: i64) -> Schedule {
-    dynamic_schedule(chunk)
+    worksharing::schedule(2, chunk)
 }
 
-/// `schedule(nonmonotonic:guided)`: for now the counter, as `guided_schedule` (see the top).
+/// `schedule(nonmonotonic:guided)`: shrinking chunks from per-thread ranges with stealing.
 fn nonmonotonic_guided_schedule(chunk: i64) -> Schedule {
-    guided_schedule(chunk)
+    worksharing::schedule(3, chunk)
 }
 
 /// `schedule(monotonic:runtime)`: the run-time schedule, dynamic and guided made monotonic.
