@@ -280,8 +280,7 @@ pub(crate) struct ChunkCursor {
     team: u64,
     thread: u64,
     /// Chunks of this thread dealt so far (static plans), a guess of the shared counter
-    /// (monotonic guided), or the stage of a stealing plan (`JOINING`, `CLAIMING`, `HOLDING_LAST`,
-    /// `DONE`).
+    /// (monotonic guided), or the stage of a stealing plan (`JOINING`, `CLAIMING`, `DONE`).
     step: u64,
     /// Stealing plans: the thread to rob first when this one runs dry.
     victim: usize,
@@ -290,9 +289,7 @@ pub(crate) struct ChunkCursor {
 /// Stages of a thread in a stealing loop.
 const JOINING: u64 = 0;
 const CLAIMING: u64 = 1;
-/// Claiming, with the loop's last chunk claimed and held back (see [`ChunkCursor::steal_next`]).
-const HOLDING_LAST: u64 = 2;
-const DONE: u64 = 3;
+const DONE: u64 = 2;
 
 impl ChunkCursor {
     /// Thread `thread`'s cursor over a loop of `len` iterations dealt by `plan` to a team of `team`.
@@ -371,18 +368,9 @@ impl ChunkCursor {
     }
 
     /// The next chunk of a stealing plan of `chunk` iterations per chunk: from this thread's own
-    /// range, else from a range it steals; the first call joins the loop (the first thread to
-    /// arrive deals the ranges).
-    ///
-    /// The loop's last chunk (the one that ends at `len`) is the last chunk its thread gets: a
-    /// thread that claims it holds it back, goes on claiming and stealing, and returns it only
-    /// when it finds nothing else. gcc's code for `lastprivate` and `linear` relies on this (as on
-    /// libgomp's counter, which gives it for free): after a thread's last `GOMP_loop_*_next`, the
-    /// thread whose final chunk ended at the loop's end copies its private value out. It costs
-    /// no balance: the holder keeps stealing, and only the one held chunk runs out of order.
-    /// A claim reaches the last chunk only when that chunk is alone in its range (claims take
-    /// the front, at most half of what is left, and a thief the first of the back half), so the
-    /// held chunk is always the single chunk `chunks - 1`.
+    /// range, else from a range it steals, else (once every range is empty) the loop's last
+    /// chunk if no other thread took it, after which the thread is done. The first call joins the
+    /// loop (the first thread to arrive deals the ranges).
     #[inline]
     fn steal_next(&mut self, shared: LoopShared<'_>, chunk: u64, take: Take) -> Option<(u64, u64)> {
         let (thread, team) = (self.thread as usize, self.team as usize);
@@ -391,24 +379,22 @@ impl ChunkCursor {
             shared.ranges.join(shared.counter, chunks, team);
             self.step = CLAIMING;
         }
+        if self.step == DONE {
+            return None;
+        }
         let offset = |k: u64| (u128::from(k) * u128::from(chunk)).min(u128::from(self.len)) as u64;
-        while self.step != DONE {
-            let claimed = shared.ranges.claim(thread, take);
-            match claimed.or_else(|| shared.ranges.steal(thread, team, &mut self.victim, take)) {
-                Some((lo, hi)) if offset(hi) == self.len => {
-                    debug_assert!(self.step == CLAIMING && hi - lo == 1, "{lo}..{hi}");
-                    self.step = HOLDING_LAST;
-                }
-                Some((lo, hi)) => return Some((offset(lo), offset(hi))),
-                None if self.step == HOLDING_LAST => {
-                    self.step = DONE;
-                    let last = self.len.div_ceil(chunk) - 1;
-                    return Some((offset(last), self.len));
-                }
-                None => self.step = DONE,
+        let claimed = shared.ranges.claim(thread, take);
+        match claimed.or_else(|| shared.ranges.steal(thread, team, &mut self.victim, take)) {
+            Some((lo, hi)) => Some((offset(lo), offset(hi))),
+            None => {
+                self.step = DONE;
+                let last = self.len.div_ceil(chunk).checked_sub(1)?;
+                shared
+                    .ranges
+                    .take_last(shared.counter)
+                    .then(|| (offset(last), self.len))
             }
         }
-        None
     }
 }
 

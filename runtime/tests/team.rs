@@ -198,7 +198,9 @@ fn the_chunk_that_ends_a_loop_is_the_last_of_its_thread() {
                         "{schedule} team {n}: {lo}..{hi} after the last chunk"
                     );
                     // Uneven work, so that threads run dry at different times.
-                    (0..(lo % 5) * 200).for_each(|k| drop(std::hint::black_box(k)));
+                    (0..(lo % 5) * 200).for_each(|k| {
+                        std::hint::black_box(k);
+                    });
                     ended = hi == len;
                 }
                 t.loop_end_nowait();

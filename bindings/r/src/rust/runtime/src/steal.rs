@@ -1,11 +1,12 @@
 //! Per-thread ranges of chunks with stealing: how nonmonotonic `dynamic` and `guided` loops are
 //! dealt (the design of LLVM libomp's `static_steal` schedule, in kmp_dispatch.cpp).
 //!
-//! A loop of `n` chunks is dealt once into one contiguous range per thread of the team, each on
-//! a cache line of its own. A thread claims chunks from the front of its own range, an atomic
-//! add on a line that no other thread writes while the owner has work; when its range runs dry,
-//! it steals the back half of what another thread has left, makes that its own range, and goes
-//! on. A loop with a shared counter instead makes every thread fight for one line on every chunk.
+//! A loop of `n` chunks is dealt once (all but the last, see below) into one contiguous range per
+//! thread of the team, each on a cache line of its own. A thread claims chunks from the front of
+//! its own range, an atomic add on a line that no other thread writes while the owner has work;
+//! when its range runs dry, it steals the back half of what another thread has left, makes that
+//! its own range, and goes on. A loop with a shared counter instead makes every thread fight for
+//! one line on every chunk.
 //!
 //! A range is one `u64`: `begin` in the low 32 bits, `end` in the high 32 bits, empty when
 //! `begin >= end`, so that owner and thieves agree through single atomic operations:
@@ -25,6 +26,13 @@
 //! thief's compare-and-swap. A thread is done when every range it looks at is empty; chunks in
 //! transit (stolen, not yet stored) are run by their thief, which only stops after its own range
 //! is empty.
+//!
+//! The loop's last chunk is not dealt: the first thread to find every range empty takes it
+//! ([`StealRanges::take_last`]) and stops, so it is the last chunk of the thread that runs it.
+//! gcc's code for `lastprivate` and `linear` relies on that (libgomp's shared counter gives it
+//! for free): after its last `GOMP_loop_*_next`, the thread whose final chunk ended at the loop's
+//! end copies its private value out. Kept out of the deal, the chunk costs no balance: it runs
+//! when work runs out, on whichever thread runs dry first.
 
 use crate::annotate;
 use crate::sync::{
@@ -33,6 +41,13 @@ use crate::sync::{
     Padded,
 };
 use std::sync::OnceLock;
+
+/// Stages of a loop's `dealt` counter.
+const NOT_DEALT: u64 = 0;
+const DEALING: u64 = 1;
+const DEALT: u64 = 2;
+/// Dealt, and the last chunk taken.
+const LAST_TAKEN: u64 = 3;
 
 /// The most chunks a stealing loop can have: `begin` must fit 32 bits even one past `end`.
 /// Loops of more chunks (over 4 billion) use the shared counter instead.
@@ -99,17 +114,15 @@ impl StealRanges {
     }
 
     /// Joins a loop of `chunks` chunks for a team of `team`: the first thread of the team to
-    /// arrive deals the ranges, the others wait until it has (a few stores). `dealt` is the
-    /// loop's counter, 0 when the loop starts (the construct's owner resets it between loops).
+    /// arrive deals the ranges (all chunks but the last), the others wait until it has (a few
+    /// stores). `dealt` is the loop's counter, 0 when the loop starts (the construct's owner
+    /// resets it between loops); it also says whether the last chunk was taken.
     pub(crate) fn join(&self, dealt: &AtomicU64, chunks: u64, team: usize) {
-        const NOT_DEALT: u64 = 0;
-        const DEALING: u64 = 1;
-        const DEALT: u64 = 2;
         let mut now = dealt.load(Acquire);
         if now == NOT_DEALT {
             match dealt.compare_exchange(NOT_DEALT, DEALING, Acquire, Acquire) {
                 Ok(_) => {
-                    self.deal(chunks, team);
+                    self.deal(chunks.saturating_sub(1), team);
                     // The deal (and the ranges' first allocation) happen before every other
                     // thread's claims: told to race detectors, which do not see the release.
                     annotate::happens_before(dealt);
@@ -120,7 +133,7 @@ impl StealRanges {
             }
         }
         let mut polls: u32 = 0;
-        while now != DEALT {
+        while now < DEALT {
             polls = polls.saturating_add(1);
             if polls < 64 {
                 spin_loop();
@@ -130,6 +143,16 @@ impl StealRanges {
             now = dealt.load(Acquire);
         }
         annotate::happens_after(dealt);
+    }
+
+    /// Takes the loop's last chunk (`chunks - 1`, kept out of the deal) for a thread that found
+    /// every range empty: `true` for the first thread of the loop to ask, which runs that chunk
+    /// and then stops. Only after [`StealRanges::join`]; `dealt` as there.
+    pub(crate) fn take_last(&self, dealt: &AtomicU64) -> bool {
+        dealt.load(Relaxed) == DEALT
+            && dealt
+                .compare_exchange(DEALT, LAST_TAKEN, Relaxed, Relaxed)
+                .is_ok()
     }
 
     /// Deals chunks `0..chunks` into `team` contiguous ranges of nearly equal length (the first
@@ -293,8 +316,11 @@ mod loom_tests {
     use super::*;
     use crate::sync::{thread, Arc};
 
-    /// Thread `t` of a team of 2: claims its own chunks, steals when dry; the chunks it ran.
-    fn work(ranges: &StealRanges, t: usize, take: Take) -> Vec<u64> {
+    /// Thread `t` of a team of 2 in a loop of `chunks`: joins, claims its own chunks, steals when
+    /// dry, then asks for the last chunk; the chunks it ran, in order.
+    fn work(shared: &(StealRanges, AtomicU64), chunks: u64, t: usize, take: Take) -> Vec<u64> {
+        let (ranges, dealt) = shared;
+        ranges.join(dealt, chunks, 2);
         let (mut ran, mut victim) = (vec![], 1 - t);
         while let Some((lo, hi)) = ranges
             .claim(t, take)
@@ -302,18 +328,29 @@ mod loom_tests {
         {
             ran.extend(lo..hi);
         }
+        if ranges.take_last(dealt) {
+            ran.push(chunks - 1);
+        }
         ran
     }
 
-    /// Two threads over `chunks` dealt chunks: every chunk ran once, whatever the interleaving.
+    /// Two threads over a loop of `chunks` chunks: every chunk ran once, and the last chunk is
+    /// the last its thread ran, whatever the interleaving.
     fn check(chunks: u64, take: Take) {
         loom::model(move || {
-            let ranges = Arc::new(StealRanges::new(2));
-            ranges.deal(chunks, 2);
-            let other = ranges.clone();
-            let thief = thread::spawn(move || work(&other, 1, take));
-            let mut ran = work(&ranges, 0, take);
-            ran.extend(thief.join().unwrap());
+            let shared = Arc::new((StealRanges::new(2), AtomicU64::new(0)));
+            let other = shared.clone();
+            let thief = thread::spawn(move || work(&other, chunks, 1, take));
+            let mine = work(&shared, chunks, 0, take);
+            let theirs = thief.join().unwrap();
+            for ran in [&mine, &theirs] {
+                let last = ran.iter().position(|&k| k == chunks - 1);
+                assert!(
+                    last.is_none() || last == Some(ran.len() - 1),
+                    "{mine:?} {theirs:?}"
+                );
+            }
+            let mut ran = [mine, theirs].concat();
             ran.sort_unstable();
             assert_eq!(
                 ran,
@@ -323,24 +360,27 @@ mod loom_tests {
         });
     }
 
-    /// The owner claims one chunk at a time against a thief: with 1 chunk, thread 1's range is
-    /// empty and it only steals; with 3, each owns a range and may rob the other.
+    /// The owner claims one chunk at a time against a thief: with 2 chunks, one is dealt to
+    /// thread 0 and thread 1 only steals; with 4 and 5, each owns a range and may rob the other.
     #[test]
     fn loom_owner_claims_against_a_thief_one_chunk_at_a_time() {
         check(1, Take::One);
-        check(3, Take::One);
+        check(2, Take::One);
         check(4, Take::One);
+        check(5, Take::One);
     }
 
     /// The same with guided claims (compare-and-swap on both sides).
     #[test]
     fn loom_owner_claims_against_a_thief_guided() {
         check(1, Take::Half);
-        check(3, Take::Half);
+        check(2, Take::Half);
         check(4, Take::Half);
+        check(5, Take::Half);
     }
 
-    /// Two threads join a loop at once: one deals, and both then see the whole deal.
+    /// Two threads join a loop at once: one deals, both then see the whole deal, and exactly one
+    /// gets the last chunk.
     #[test]
     fn loom_the_first_to_join_deals_for_both() {
         loom::model(|| {
@@ -348,11 +388,14 @@ mod loom_tests {
             let other = shared.clone();
             let t = thread::spawn(move || {
                 other.0.join(&other.1, 3, 2);
-                other.0.claim(1, Take::One)
+                (other.0.claim(1, Take::One), other.0.take_last(&other.1))
             });
             shared.0.join(&shared.1, 3, 2);
             assert_eq!(shared.0.claim(0, Take::One), Some((0, 1)));
-            assert_eq!(t.join().unwrap(), Some((2, 3)));
+            let last = shared.0.take_last(&shared.1);
+            let (claimed, their_last) = t.join().unwrap();
+            assert_eq!(claimed, Some((1, 2)));
+            assert!(last != their_last, "one of the two takes the last chunk");
         });
     }
 }
