@@ -16,8 +16,8 @@
 //! the shared counter (`MonotonicDynamic`, `MonotonicGuided`), as do ordered loops. gcc copies
 //! `lastprivate` and `linear` variables out on the thread whose final chunk ended at the loop's
 //! end (it compares the loop variable with the end after the last `_next`), so every schedule
-//! gives the chunk that holds the last iteration to its thread last (see parfor's `ChunkCursor`
-//! in runtime/src/schedule.rs). For
+//! gives the chunk that holds the last iteration to its thread last (the stealing ones keep it
+//! out of the deal for the first thread that runs dry: runtime/src/steal.rs). For
 //! `schedule(runtime)`, `GOMP_loop_runtime_*` (`monotonic:runtime`) makes the run-time schedule
 //! monotonic; the `nonmonotonic`/`maybe_nonmonotonic` forms run it as it is. `schedule(auto)` is
 //! parfor's `Auto`.
