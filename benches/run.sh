@@ -3,6 +3,7 @@
 #
 #   benches/run.sh            # everything (about 25 minutes on 2 cores)
 #   benches/run.sh report     # only regenerate BENCHMARKS.md and the plot from saved results
+#   KERNEL_ROUNDS=3 OVERHEAD_ROUNDS=3 benches/run.sh   # what BENCHMARKS.md's command line says
 #
 # Runtimes are kept apart: every bench target loads ONE runtime (parfor, rayon, OpenMP or none)
 # and runs in its own process, one after the other, so an idle pool of one runtime (libgomp's
@@ -13,7 +14,9 @@
 # The kernels run KERNEL_ROUNDS times and the overheads OVERHEAD_ROUNDS times, interleaved, and
 # the report keeps the smallest median of the rounds and tries. Other engineers share this machine: before
 # each process the script waits for a quiet second, and a run during which other processes used
-# more than MAX_OTHERS cores on average is repeated (up to MAX_TRIES times).
+# more than MAX_OTHERS cores on average is repeated (up to MAX_TRIES times). On the shared
+# development machine every bench process (with its retries) runs in its own exclusive window of
+# /work/wt/bin/quiet when it exists (QUIET= to run without it), so no window lasts minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,10 +25,12 @@ KERNEL_ROUNDS=${KERNEL_ROUNDS:-1}
 OVERHEAD_ROUNDS=${OVERHEAD_ROUNDS:-2}
 COMMAND="KERNEL_ROUNDS=$KERNEL_ROUNDS OVERHEAD_ROUNDS=$OVERHEAD_ROUNDS MAX_TRIES=${MAX_TRIES:-3} WAIT_QUIET=${WAIT_QUIET:-60} MAX_OTHERS=${MAX_OTHERS:-0.10} benches/run.sh $*"
 
+BUSY=/work/wt/bin/busy   # builds share the development machine (nothing when it is absent)
+[ -x "$BUSY" ] || BUSY=
 declare -A EXE
 build() { # builds every bench target once; later edits of the tree cannot change a run half-way
     while read -r name path; do EXE[$name]=$path; done < <(
-        cargo bench -p parfor-benches --no-run 2>&1 |
+        $BUSY cargo bench -p parfor-benches --no-run 2>&1 |
             sed -n 's|.*Executable benches/\([a-z_]*\)\.rs (\(.*\))$|\1 \2|p')
     [ "${#EXE[@]}" -ge 10 ] || { echo "run.sh: could not find the bench executables" >&2; exit 1; }
 }
@@ -46,17 +51,23 @@ wait_quiet() { # waits (at most WAIT_QUIET s) for a second in which other proces
     echo "   (machine still busy after $WAIT_QUIET s; running anyway)"
 }
 
-run() { # run <round> <threads> <target> [criterion filter]
+QUIET=${QUIET-/work/wt/bin/quiet}
+[ -x "$QUIET" ] || QUIET=
+run() { # run <round> <threads> <target> [criterion filter]: one bench process in a quiet window
+    $QUIET "$0" --one "$1" "$2" "$3" "${EXE[$3]}" "${4:-}"
+}
+
+run_one() { # run_one <round> <threads> <target> <executable> [criterion filter]
     # The machine is shared: other processes' CPU time during the run (all busy time minus the
     # bench process's own) is measured, and a run they disturbed is repeated (MAX_TRIES at most).
-    local round=$1 threads=$2 target=$3 filter=${4:-} try out pid b0 b1 t0 t1 own others
+    local round=$1 threads=$2 target=$3 exe=$4 filter=${5:-} try out pid b0 b1 t0 t1 own others
     for try in $(seq 1 "$MAX_TRIES"); do
         wait_quiet
         echo "== round $round, $threads thread(s): $target ${filter:+($filter)} try $try [load: $(cut -d' ' -f1-3 /proc/loadavg)]"
         out=$(mktemp)
         b0=$(busy_jiffies); t0=$(date +%s.%N)
-        CRITERION_HOME="$PWD/$RESULTS/r$round.$try/t$threads" OMP_NUM_THREADS=$threads RAYON_NUM_THREADS=$threads \
-            "${EXE[$target]}" --bench --noplot ${filter:+"$filter"} >"$out" 2>&1 &
+        CRITERION_HOME="$PWD/$RESULTS/r$round.$try/t$threads" BENCH_SCALING=0 OMP_NUM_THREADS=$threads RAYON_NUM_THREADS=$threads \
+            "$exe" --bench --noplot ${filter:+"$filter"} >"$out" 2>&1 &
         pid=$!
         own=0
         while kill -0 "$pid" 2>/dev/null; do
@@ -79,13 +90,19 @@ run() { # run <round> <threads> <target> [criterion filter]
     echo "round $round, $threads thread(s): $target ${filter:+($filter)}" >>"$RESULTS/disturbed.txt"
 }
 
+if [ "${1:-}" = --one ]; then
+    shift
+    run_one "$@"
+    exit 0
+fi
+
 if [ "${1:-all}" != report ]; then
     rm -rf "$RESULTS"
     mkdir -p "$RESULTS"
     echo "$COMMAND" >"$RESULTS/command.txt"
     echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- runtime kernels benches || echo ' + uncommitted changes in runtime/kernels/benches')" >"$RESULTS/commit.txt"
     build
-    cargo build -q --release -p parfor-benches --bin report
+    $BUSY cargo build -q --release -p parfor-benches --bin report
     rounds=$((KERNEL_ROUNDS > OVERHEAD_ROUNDS ? KERNEL_ROUNDS : OVERHEAD_ROUNDS))
     for round in $(seq 1 "$rounds"); do
         if [ "$round" -le "$OVERHEAD_ROUNDS" ]; then
@@ -111,7 +128,7 @@ if [ "${1:-all}" != report ]; then
     done
 fi
 
-cargo build -q --release -p parfor-benches --bin report
+$BUSY cargo build -q --release -p parfor-benches --bin report
 # The command that measured (not "run.sh report", which only regenerates the page).
 [ -f "$RESULTS/command.txt" ] && COMMAND=$(cat "$RESULTS/command.txt")
 target/release/report --results "$RESULTS" --out BENCHMARKS.md --plot benches/plot.png --command "$COMMAND"
