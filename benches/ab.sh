@@ -60,7 +60,7 @@ mkdir -p "$(dirname "$OUT")"
 {
     echo "# command: ROUNDS=$ROUNDS THREADS=$THREADS SIZE=$SIZE REPS=$REPS RUNTIMES=\"$RUNTIMES\" benches/ab.sh ${KERNELS[*]}"
     # COMMIT: the commit the ab binary was built from, when AB points at a saved binary.
-    echo "# commit: ${COMMIT:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- runtime kernels benches || echo ' + uncommitted changes')}; binary: $AB"
+    echo "# commit: ${COMMIT:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- runtime kernels benches ':!benches/results' || echo ' + uncommitted changes')}; binary: $AB"
     echo "# date: $(date -u +%FT%TZ); machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
     echo "# one row per process: the minimum and median of its $REPS timed calls (after one warm-up call)"
     echo "round,kernel,runtime,threads,size,min_s,median_s,fingerprint"

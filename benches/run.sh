@@ -100,7 +100,7 @@ if [ "${1:-all}" != report ]; then
     rm -rf "$RESULTS"
     mkdir -p "$RESULTS"
     echo "$COMMAND" >"$RESULTS/command.txt"
-    echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- runtime kernels benches || echo ' + uncommitted changes in runtime/kernels/benches')" >"$RESULTS/commit.txt"
+    echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- runtime kernels benches ':!benches/results' || echo ' + uncommitted changes in runtime/kernels/benches')" >"$RESULTS/commit.txt"
     build
     $BUSY cargo build -q --release -p parfor-benches --bin report
     rounds=$((KERNEL_ROUNDS > OVERHEAD_ROUNDS ? KERNEL_ROUNDS : OVERHEAD_ROUNDS))
