@@ -1,6 +1,6 @@
 //! The eight kernels in C (benches/c/kernels.c built by clang `-O3 -fno-math-errno -fopenmp`) on
-//! LLVM's libomp, each in the schedule of parfor's default (OMP_NUM_THREADS); only libomp's team
-//! runs in this process. Without clang and libomp at build time (cfg `no_libomp`) it registers
+//! LLVM's libomp, each in the schedule of parfor's default (OMP_NUM_THREADS; the scaling group
+//! sets 1, 2, 4 and 8 in turn); only libomp's team runs in this process. Without clang and libomp at build time (cfg `no_libomp`) it registers
 //! nothing and says so.
 
 mod common;
@@ -14,12 +14,22 @@ fn benches(c: &mut Criterion) {
     use parfor_benches::{sizes, SEED};
     use std::hint::black_box;
 
-    fn bench(c: &mut Criterion, kernel: &str, f: impl FnMut()) {
+    fn bench(c: &mut Criterion, kernel: &str, f: impl FnMut() + Send) {
         let mut f = f;
         c.benchmark_group(kernel)
             .bench_function(BenchmarkId::new("libomp", sizes::label(kernel)), |b| {
                 b.iter(&mut f)
             });
+        common::scaling(c, kernel, "libomp", f, on_team);
+    }
+
+    /// Times `iters` calls of `f` with libomp's `omp_set_num_threads(t)`, then restores it.
+    fn on_team(t: usize, f: &mut (dyn FnMut() + Send), iters: u64) -> std::time::Duration {
+        let before = ffi::max_threads();
+        ffi::set_threads(t);
+        let took = common::timed(f, iters);
+        ffi::set_threads(before);
+        took
     }
 
     let provider = ffi::symbol_provider(c"__kmpc_fork_call");

@@ -1,7 +1,7 @@
-//! The eight kernels in C with OpenMP (benches/c/kernels.c, `gcc -O2 -fopenmp`), each with the
+//! The eight kernels in C with OpenMP (benches/c/kernels.c, `gcc -O3 -fno-math-errno -fopenmp`), each with the
 //! schedule of parfor's default for that kernel (`openmp`), and static vs guided for mandelbrot and
 //! roots_sum through `schedule(runtime)`. Only libgomp's team runs in this process
-//! (OMP_NUM_THREADS).
+//! (OMP_NUM_THREADS; the scaling group sets 1, 2, 4 and 8 in turn).
 
 mod common;
 
@@ -9,13 +9,27 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use parfor_benches::ffi::{self, OmpSchedule};
 use parfor_benches::{sizes, SEED};
 use std::hint::black_box;
+use std::time::Duration;
 
-fn bench(c: &mut Criterion, kernel: &str, runtime: &str, f: impl FnMut()) {
+/// `<kernel>/<runtime>/<size>`; the default schedule (`openmp`) also in the scaling group.
+fn bench(c: &mut Criterion, kernel: &str, runtime: &str, f: impl FnMut() + Send) {
     let mut f = f;
     c.benchmark_group(kernel)
         .bench_function(BenchmarkId::new(runtime, sizes::label(kernel)), |b| {
             b.iter(&mut f)
         });
+    if runtime == "openmp" {
+        common::scaling(c, kernel, runtime, f, on_team);
+    }
+}
+
+/// Times `iters` calls of `f` with `omp_set_num_threads(t)`, then restores the team size.
+fn on_team(t: usize, f: &mut (dyn FnMut() + Send), iters: u64) -> Duration {
+    let before = ffi::max_threads();
+    ffi::set_threads(t);
+    let took = common::timed(f, iters);
+    ffi::set_threads(before);
+    took
 }
 
 fn benches(c: &mut Criterion) {

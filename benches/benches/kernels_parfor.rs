@@ -1,6 +1,7 @@
 //! The eight kernels on parfor: each kernel's default schedule (`parfor`), and static vs guided
 //! against it for mandelbrot and roots_sum, where the schedule matters. Only parfor's pool runs in
-//! this process (team size from OMP_NUM_THREADS); see benches/run.sh.
+//! this process (team size from OMP_NUM_THREADS; the scaling group sets 1, 2, 4 and 8 in turn);
+//! see benches/run.sh.
 
 mod common;
 
@@ -9,13 +10,27 @@ use parfor::Schedule;
 use parfor_benches::{sizes, SEED};
 use parfor_kernels::{bootstrap, grid_max, mandelbrot, pi, roots, roots_sum, wealth, weather};
 use std::hint::black_box;
+use std::time::Duration;
 
-fn bench(c: &mut Criterion, kernel: &str, runtime: &str, f: impl FnMut()) {
+/// `<kernel>/<runtime>/<size>`; the default schedule (`parfor`) also in the scaling group.
+fn bench(c: &mut Criterion, kernel: &str, runtime: &str, f: impl FnMut() + Send) {
     let mut f = f;
     c.benchmark_group(kernel)
         .bench_function(BenchmarkId::new(runtime, sizes::label(kernel)), |b| {
             b.iter(&mut f)
         });
+    if runtime == "parfor" {
+        common::scaling(c, kernel, runtime, f, on_team);
+    }
+}
+
+/// Times `iters` calls of `f` with parfor's global pool at `t` threads, then restores its size.
+fn on_team(t: usize, f: &mut (dyn FnMut() + Send), iters: u64) -> Duration {
+    let before = parfor::max_threads();
+    parfor::set_num_threads(t).expect("a team of 1-8 threads");
+    let took = common::timed(f, iters);
+    parfor::set_num_threads(before).expect("the team size it had");
+    took
 }
 
 fn benches(c: &mut Criterion) {

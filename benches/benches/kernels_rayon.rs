@@ -1,19 +1,32 @@
 //! The eight kernels on rayon, written the way a rayon user writes them
 //! (parfor_benches::rayon_kernels). Only rayon's global pool runs in this process (size from
-//! RAYON_NUM_THREADS); inputs are made by serial code so that no other pool starts.
+//! RAYON_NUM_THREADS; the scaling group times each kernel inside `install` of pools of 1, 2, 4
+//! and 8 threads); inputs are made by serial code so that no other pool starts.
 
 mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use parfor_benches::{ffi, rayon_kernels as rk, sizes, SEED};
 use std::hint::black_box;
+use std::time::Duration;
 
-fn bench(c: &mut Criterion, kernel: &str, runtime: &str, f: impl FnMut()) {
+/// `<kernel>/<runtime>/<size>` on the global pool, then the scaling group.
+fn bench(c: &mut Criterion, kernel: &str, runtime: &str, f: impl FnMut() + Send) {
     let mut f = f;
     c.benchmark_group(kernel)
         .bench_function(BenchmarkId::new(runtime, sizes::label(kernel)), |b| {
             b.iter(&mut f)
         });
+    common::scaling(c, kernel, runtime, f, on_team);
+}
+
+/// Times `iters` calls of `f` inside `install` of a new pool of `t` threads (dropped after).
+fn on_team(t: usize, f: &mut (dyn FnMut() + Send), iters: u64) -> Duration {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(t)
+        .build()
+        .expect("a rayon pool");
+    pool.install(|| common::timed(f, iters))
 }
 
 fn benches(c: &mut Criterion) {

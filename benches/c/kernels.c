@@ -82,6 +82,9 @@ void c_set_schedule(int kind, int chunk) {
 
 int c_max_threads(void) { return omp_get_max_threads(); }
 
+/* omp_set_num_threads: the team size of later regions (the benches' scaling group). */
+void c_set_threads(int n) { omp_set_num_threads(n); }
+
 /* ---------------------------------------------------------------- pi: returns the hit count */
 
 static uint64_t pi_block_hits(uint64_t n, uint64_t seed, uint64_t b) {

@@ -83,6 +83,8 @@ macro_rules! c_side {
             pub fn c_set_schedule(kind: i32, chunk: i32);
             #[link_name = concat!("c_max_threads", $suffix)]
             pub fn c_max_threads() -> i32;
+            #[link_name = concat!("c_set_threads", $suffix)]
+            pub fn c_set_threads(n: i32);
             #[link_name = concat!("c_pi_serial", $suffix)]
             pub fn c_pi_serial(n: u64, seed: u64) -> u64;
             #[link_name = concat!("c_pi_omp", $suffix)]
@@ -217,6 +219,13 @@ macro_rules! c_wrappers {
         pub fn max_threads() -> usize {
             // SAFETY: no arguments.
             unsafe { sys::c_max_threads() as usize }
+        }
+
+        /// `omp_set_num_threads(n)`: the team size of later regions started from this thread.
+        pub fn set_threads(n: usize) {
+            let n = i32::try_from(n.max(1)).unwrap_or(i32::MAX);
+            // SAFETY: a plain value.
+            unsafe { sys::c_set_threads(n) }
         }
 
         /// pi's hit count, C serial.

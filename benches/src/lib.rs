@@ -12,7 +12,10 @@
 //! - [`ffi`]: the C side (plain C serial loops and OpenMP loops, the same algorithm and the same
 //!   PCG64 streams and ziggurat normals, so results agree bit for bit; see benches/tests);
 //! - [`overhead`]: the EPCC-style overhead loops for parfor, rayon and serial code;
-//! - [`compare`]: the spread of rounds and the tie rule that the words of every comparison follow.
+//! - [`compare`]: the spread of rounds and the tie rule that the words of every comparison follow;
+//! - [`results`]: criterion's own output read back (estimates, samples) and the per-round CSV;
+//! - [`summary`]: the readable summary that ends `cargo bench` (the `summary` target, which cargo
+//!   runs last) and `report --summary`.
 
 #![deny(clippy::undocumented_unsafe_blocks)]
 
@@ -20,7 +23,9 @@ pub mod compare;
 pub mod ffi;
 pub mod overhead;
 pub mod rayon_kernels;
+pub mod results;
 pub mod sizes;
+pub mod summary;
 
 /// The seed every stochastic bench uses.
 pub const SEED: u64 = parfor_kernels::DEFAULT_SEED;

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use criterion::Criterion;
+use criterion::{BenchmarkId, Criterion, SamplingMode};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -23,6 +23,45 @@ pub fn overheads() -> Criterion {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_millis(1500))
         .configure_from_args()
+}
+
+/// Team sizes of the scaling group.
+pub const SCALING_THREADS: [usize; 4] = [1, 2, 4, 8];
+
+/// Whether the scaling group runs: yes in a plain `cargo bench`; `BENCH_SCALING=0` turns it off
+/// (benches/run.sh measures scaling with one process per team size instead).
+pub fn scaling_on() -> bool {
+    std::env::var("BENCH_SCALING").map_or(true, |v| v != "0")
+}
+
+/// Registers `scaling-<kernel>/<runtime>/<t>` for every `t` of [`SCALING_THREADS`] (when
+/// [`scaling_on`]): `run(t, f, iters)` times `iters` calls of `f` on a team of `t` threads. Ten
+/// flat samples after 0.2 s of warm-up: about 1.5 s per team size for a 100 ms kernel.
+///
+/// ```ignore
+/// common::scaling(c, "pi", "parfor", || pi(), |t, f, iters| on_team_of(t, || timed(f, iters)));
+/// ```
+pub fn scaling(
+    c: &mut Criterion,
+    kernel: &str,
+    runtime: &str,
+    mut f: impl FnMut() + Send,
+    run: impl Fn(usize, &mut (dyn FnMut() + Send), u64) -> Duration,
+) {
+    if !scaling_on() {
+        return;
+    }
+    let mut g = c.benchmark_group(format!("scaling-{kernel}"));
+    g.sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_secs(1));
+    for t in SCALING_THREADS {
+        g.bench_function(BenchmarkId::new(runtime, t), |b| {
+            b.iter_custom(|iters| run(t, &mut f, iters))
+        });
+    }
+    g.finish();
 }
 
 /// The EPCC-style overhead loops of one runtime, as closures, so that every `overhead_*` target

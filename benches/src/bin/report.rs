@@ -1,15 +1,21 @@
-//! Reads the criterion estimates that benches/run.sh saved and writes BENCHMARKS.md and a PNG plot.
+//! Reads the criterion estimates that benches/run.sh saved and writes BENCHMARKS.md, a PNG plot
+//! and the per-round CSV; or prints the readable summary of any criterion output directory.
 //!
 //! ```text
-//! report --results target/bench-results --out BENCHMARKS.md --plot benches/plot.png --command "benches/run.sh"
+//! report --results target/bench-results --out BENCHMARKS.md --plot benches/plot.png \
+//!        --csv benches/results/criterion-rounds.csv --command "benches/run.sh"
+//! report --summary --results target/criterion [--threads 2]
 //! ```
-//! Layout read: `<results>/r<round>/t<threads>/**/new/{benchmark,estimates}.json`. For every bench
-//! and thread count the smallest of the rounds' medians is kept.
+//! Layout read: `<results>/r<round>.<try>/t<threads>/**/new/{benchmark,estimates,sample}.json`
+//! (or a plain `target/criterion`, taken as one round at `--threads`). Tables show the smallest
+//! of the rounds' medians; every comparison's word follows the tie rule of
+//! [`parfor_benches::compare`] over the rounds (over one round's samples when there is one).
 
+use parfor_benches::compare::Verdict;
 use parfor_benches::overhead::{DELAY_REPS, DYNAMIC_ITERS, TESTS};
+use parfor_benches::results::{self, spread_of, Basis, Measurement};
 use parfor_benches::sizes::{self, KERNELS};
 use plotters::prelude::*;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -18,72 +24,19 @@ use std::process::Command;
 /// (threads, group, function) -> (median, its 95% confidence interval) of every round, in ns.
 type Results = BTreeMap<(u32, String, String), Vec<(f64, f64, f64)>>;
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            if p.file_name().is_some_and(|n| n == "new") {
-                found.push(p);
-            } else {
-                walk(&p, found);
-            }
-        }
-    }
-}
-
-fn read_json(p: &Path) -> Option<Value> {
-    serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()
-}
-
-fn load(results: &Path) -> Results {
+fn by_bench(found: &[Measurement]) -> Results {
     let mut out = Results::new();
-    let Ok(rounds) = std::fs::read_dir(results) else {
-        return out;
-    };
-    for round in rounds.flatten() {
-        let Ok(threads_dirs) = std::fs::read_dir(round.path()) else {
-            continue;
-        };
-        for t in threads_dirs.flatten() {
-            let name = t.file_name().to_string_lossy().to_string();
-            let Some(threads) = name.strip_prefix('t').and_then(|n| n.parse::<u32>().ok()) else {
-                continue;
-            };
-            let mut news = Vec::new();
-            walk(&t.path(), &mut news);
-            for new in news {
-                let (Some(b), Some(e)) = (
-                    read_json(&new.join("benchmark.json")),
-                    read_json(&new.join("estimates.json")),
-                ) else {
-                    continue;
-                };
-                let group = b["group_id"].as_str().unwrap_or("").to_string();
-                let function = b["function_id"].as_str().unwrap_or("").to_string();
-                let m = &e["median"];
-                let Some(median) = m["point_estimate"].as_f64() else {
-                    continue;
-                };
-                let lo = m["confidence_interval"]["lower_bound"]
-                    .as_f64()
-                    .unwrap_or(median);
-                let hi = m["confidence_interval"]["upper_bound"]
-                    .as_f64()
-                    .unwrap_or(median);
-                out.entry((threads, group, function))
-                    .or_default()
-                    .push((median, lo, hi));
-            }
-        }
+    for m in found {
+        out.entry((m.threads, m.group.clone(), m.function.clone()))
+            .or_default()
+            .push((m.median, m.ci.0, m.ci.1));
     }
     out
 }
 
 struct Data {
     r: Results,
+    found: Vec<Measurement>,
 }
 
 impl Data {
@@ -99,10 +52,18 @@ impl Data {
             .and_then(|v| v.iter().copied().min_by(|a, b| a.0.total_cmp(&b.0)))
     }
 
-    /// Whether `a` is slower than `b` beyond noise: a's CI lies wholly above b's.
-    fn clearly_slower(&self, threads: u32, group: &str, a: &str, b: &str) -> Option<bool> {
-        let (x, y) = (self.best(threads, group, a)?, self.best(threads, group, b)?);
-        Some(x.1 > y.2)
+    /// `a` against `b` by the tie rule, over the rounds (or one round's samples).
+    fn verdict(&self, threads: u32, group: &str, a: &str, b: &str) -> Option<(Verdict, Basis)> {
+        let side = |f: &str| {
+            let ms: Vec<&Measurement> = self
+                .found
+                .iter()
+                .filter(|m| m.threads == threads && m.group == group && m.function == f)
+                .collect();
+            spread_of(&ms)
+        };
+        let ((x, basis), (y, _)) = (side(a)?, side(b)?);
+        Some((x.verdict(&y), basis))
     }
 
     fn rounds(&self, threads: u32, group: &str, function: &str) -> usize {
@@ -216,11 +177,37 @@ fn main() {
     let out = PathBuf::from(arg("--out", "BENCHMARKS.md"));
     let plot = PathBuf::from(arg("--plot", "benches/plot.png"));
     let command = arg("--command", "benches/run.sh");
-    let d = Data { r: load(&results) };
-    if d.r.is_empty() {
+    let threads: u32 = arg("--threads", "2").parse().unwrap_or(2);
+    let found = results::load(&results, threads);
+    if found.is_empty() {
         eprintln!("report: no criterion results under {}", results.display());
         std::process::exit(1);
     }
+    if args.iter().any(|a| a == "--summary") {
+        print!(
+            "{}",
+            parfor_benches::summary::summary(&found, threads, &results)
+        );
+        return;
+    }
+    if let Some(csv) = args
+        .iter()
+        .position(|a| a == "--csv")
+        .and_then(|i| args.get(i + 1))
+    {
+        let commit = std::fs::read_to_string(results.join("commit.txt")).unwrap_or_default();
+        let text = format!(
+            "# command: {command}\n# commit: {}\n# criterion's median (and its 95% interval) of every bench, team size, round and try, in ns; \
+             benches/run.sh's layout r<round>.<try>/t<threads>\n{}",
+            commit.trim(),
+            results::csv(&found)
+        );
+        std::fs::write(csv, text).expect("write the per-round CSV");
+    }
+    let d = Data {
+        r: by_bench(&found),
+        found,
+    };
     let kernel_rounds = d.rounds(2, "pi", "parfor");
     let ovh_rounds = d.rounds(2, "overhead", "parfor/empty_region");
 
@@ -330,55 +317,55 @@ fn main() {
          `-C opt-level=3`); the ratios to OpenMP compare whole programs built with the stated flags.",
         parfor_benches::ffi::C_FLAGS
     );
-    let _ = writeln!(w, "\n## Kernels at 2 threads: ratios and speed-ups\n");
     let _ = writeln!(
         w,
-        "Bars (issue 6): parfor/rayon <= 1 and parfor/OpenMP <= 1.05. Speed-up = serial (Rust) time / \
-         parallel time; for OpenMP also over the C serial loop.\n"
+        "\n## Kernels at 2 threads: ratios, verdicts and speed-ups\n"
+    );
+    let basis = match d.verdict(2, "pi", "parfor", "rayon").map(|v| v.1) {
+        Some(Basis::Rounds(n)) => format!("the {n} rounds' medians (each round its own process)"),
+        _ => "one round's criterion samples (a single round has no spread of rounds)".into(),
+    };
+    let _ = writeln!(
+        w,
+        "Ratio = parfor's median / the other's (smallest median of the rounds). The word follows the \
+         intervals (benches/src/compare.rs): parfor is *faster* or *slower* only when the [min, max] \
+         ranges of the two sides do not overlap, else it is a *tie*; ranges here are over {basis}. \
+         Bars (issue 6): parfor/rayon <= 1 and parfor/OpenMP <= 1.05, a tie counting as met. \
+         Speed-up = serial (Rust) time / parallel time; for OpenMP over the C serial loop.\n"
     );
     let _ = writeln!(
         w,
-        "| kernel | parfor/rayon | bar | parfor/OpenMP | bar | speed-up parfor | rayon | OpenMP (vs serial-c) |"
+        "| kernel | parfor/rayon | parfor is | parfor/OpenMP | parfor is | parfor/libomp | parfor is | speed-up parfor | rayon | OpenMP (vs serial-c) |"
     );
-    let _ = writeln!(w, "|---|---:|---|---:|---|---:|---:|---:|");
+    let _ = writeln!(w, "|---|---:|---|---:|---|---:|---|---:|---:|---:|");
     let mut bars: Vec<(String, bool)> = Vec::new();
+    let word = |v: Option<Verdict>| match v {
+        Some(Verdict::Slower) => "**slower**".to_string(),
+        Some(v) => v.to_string(),
+        None => "-".into(),
+    };
     for k in KERNELS {
         let p2 = d.get(2, k, "parfor");
-        let r_rayon = ratio(p2, d.get(2, k, "rayon"));
-        let r_omp = ratio(p2, d.get(2, k, "openmp"));
-        let ok_rayon = r_rayon.map(|r| r <= 1.0);
-        let ok_omp = r_omp.map(|r| r <= 1.05);
-        // Within noise: the 95% confidence intervals of the two medians overlap.
-        let tie_rayon =
-            ok_rayon == Some(false) && d.clearly_slower(2, k, "parfor", "rayon") == Some(false);
-        if let Some(ok) = ok_rayon {
-            let note = if tie_rayon {
-                " - a tie: the medians' 95% CIs overlap"
-            } else {
-                ""
-            };
-            bars.push((
-                format!("{k}: parfor/rayon = {:.3} (<= 1){note}", r_rayon.unwrap()),
-                ok || tie_rayon,
-            ));
-        }
-        if let Some(ok) = ok_omp {
-            bars.push((
-                format!("{k}: parfor/OpenMP = {:.3} (<= 1.05)", r_omp.unwrap()),
-                ok,
-            ));
+        let mut cells = String::new();
+        for (other, bar) in [
+            ("rayon", Some(1.0)),
+            ("openmp", Some(1.05)),
+            ("libomp", None),
+        ] {
+            let r = ratio(p2, d.get(2, k, other));
+            let v = d.verdict(2, k, "parfor", other).map(|v| v.0);
+            if let (Some(r), Some(bar), Some(v)) = (r, bar, v) {
+                let name = if other == "openmp" { "OpenMP" } else { other };
+                bars.push((
+                    format!("{k}: parfor/{name} = {r:.3} (<= {bar}), parfor is {v}"),
+                    r <= bar || v != Verdict::Slower,
+                ));
+            }
+            let _ = write!(cells, " {} | {} |", fx(r), word(v));
         }
         let _ = writeln!(
             w,
-            "| {k} | {} | {} | {} | {} | {} | {} | {} |",
-            fx(r_rayon),
-            if tie_rayon {
-                "tie (95% CIs overlap)"
-            } else {
-                mark(ok_rayon)
-            },
-            fx(r_omp),
-            mark(ok_omp),
+            "| {k} |{cells} {} | {} | {} |",
             fx(ratio(d.serial(k, "serial"), p2)),
             fx(ratio(d.serial(k, "serial"), d.get(2, k, "rayon"))),
             fx(ratio(d.serial(k, "serial-c"), d.get(2, k, "openmp"))),
@@ -635,14 +622,10 @@ fn main() {
         let _ = writeln!(w, "- {}: {what}", if *ok { "pass" } else { "**miss**" });
     }
     let passed = bars.iter().filter(|b| b.1).count();
-    let noise = bars
-        .iter()
-        .filter(|b| !b.1 && b.0.contains("within noise"))
-        .count();
     let _ = writeln!(
         w,
-        "\n{passed} of {} bars pass; {noise} of the misses are within noise (the 95% confidence \
-         intervals of the two medians overlap).\n",
+        "\n{passed} of {} bars pass (a tie by the rule above counts as met; the overhead bars \
+         compare the smallest medians).\n",
         bars.len()
     );
 
