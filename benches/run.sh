@@ -2,7 +2,7 @@
 # Runs the parfor bench suite and writes BENCHMARKS.md and benches/plot.png.
 #
 #   benches/run.sh            # everything (about 25 minutes on 2 cores)
-#   benches/run.sh report     # only regenerate BENCHMARKS.md and the plot from saved results
+#   benches/run.sh report     # only regenerate BENCHMARKS.md, the plot and the CSV from saved results
 #   KERNEL_ROUNDS=3 OVERHEAD_ROUNDS=3 benches/run.sh   # what BENCHMARKS.md's command line says
 #
 # Runtimes are kept apart: every bench target loads ONE runtime (parfor, rayon, OpenMP or none)
@@ -12,7 +12,9 @@
 # process. Each process writes criterion's estimates under its own CRITERION_HOME:
 #   target/bench-results/r<round>.<try>/t<threads>/<group>/<bench>/<size>/new/estimates.json
 # The kernels run KERNEL_ROUNDS times and the overheads OVERHEAD_ROUNDS times, interleaved, and
-# the report keeps the smallest median of the rounds and tries. Other engineers share this machine: before
+# the report keeps the smallest median of the rounds and tries for its tables, words every comparison
+# by the tie rule over the rounds, writes every round's medians to benches/results/criterion-rounds.csv
+# (with this command) and prints the summary. Other engineers share this machine: before
 # each process the script waits for a quiet second, and a run during which other processes used
 # more than MAX_OTHERS cores on average is repeated (up to MAX_TRIES times). On the shared
 # development machine every bench process (with its retries) runs in its own exclusive window of
@@ -131,4 +133,6 @@ fi
 $BUSY cargo build -q --release -p parfor-benches --bin report
 # The command that measured (not "run.sh report", which only regenerates the page).
 [ -f "$RESULTS/command.txt" ] && COMMAND=$(cat "$RESULTS/command.txt")
-target/release/report --results "$RESULTS" --out BENCHMARKS.md --plot benches/plot.png --command "$COMMAND"
+target/release/report --results "$RESULTS" --out BENCHMARKS.md --plot benches/plot.png \
+    --csv benches/results/criterion-rounds.csv --command "$COMMAND"
+target/release/report --summary --results "$RESULTS"
