@@ -202,8 +202,12 @@ fn main() {
         .and_then(|i| args.get(i + 1))
     {
         let commit = std::fs::read_to_string(results.join("commit.txt")).unwrap_or_default();
+        let command: String = command
+            .lines()
+            .map(|l| format!("# command: {l}\n"))
+            .collect();
         let text = format!(
-            "# command: {command}\n# commit: {}\n# criterion's median (and its 95% interval) of every bench, team size, round and try, in ns; \
+            "{command}# commit: {}\n# criterion's median (and its 95% interval) of every bench, team size, round and try, in ns; \
              benches/run.sh's layout r<round>.<try>/t<threads>\n{}",
             commit.trim(),
             results::csv(&found)
