@@ -87,9 +87,10 @@ struct KeyState {
     readers: Vec<Arc<DepNode>>,
 }
 
-/// A parent task's dependence map (touched only by the thread running the parent).
+/// A parent task's dependence map (touched only by the thread running the parent), made at its
+/// first dependence: most tasks have none, and a `HashMap`'s hasher costs a thread-local access.
 #[derive(Default)]
-pub(crate) struct DepMap(RefCell<HashMap<usize, KeyState>>);
+pub(crate) struct DepMap(RefCell<Option<HashMap<usize, KeyState>>>);
 
 impl DepMap {
     /// Registers `task` (whose `dep` field `attach` sets) as the newest sibling with `deps`:
@@ -111,7 +112,8 @@ impl DepMap {
         attach(&mut task, node.clone());
         node.state().held = Some(task);
         let mut predecessors: Vec<Arc<DepNode>> = Vec::new();
-        let mut map = self.0.borrow_mut();
+        let mut guard = self.0.borrow_mut();
+        let map = guard.get_or_insert_with(HashMap::default);
         for dep in deps {
             let (key, writes) = match *dep {
                 Dep::In(k) => (k, false),
@@ -126,7 +128,7 @@ impl DepMap {
                 entry.readers.push(node.clone());
             }
         }
-        drop(map);
+        drop(guard);
         for (i, p) in predecessors.iter().enumerate() {
             let seen = predecessors[..i].iter().any(|q| Arc::ptr_eq(p, q));
             if seen || Arc::ptr_eq(p, &node) {
@@ -143,7 +145,9 @@ impl DepMap {
 
     /// Forgets every sibling (after a taskwait: all have finished).
     pub(crate) fn clear(&self) {
-        self.0.borrow_mut().clear();
+        if let Some(map) = self.0.borrow_mut().as_mut() {
+            map.clear();
+        }
     }
 }
 

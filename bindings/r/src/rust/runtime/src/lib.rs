@@ -62,6 +62,7 @@ mod steal;
 mod stop;
 mod sync;
 mod task;
+mod taskalloc;
 mod taskqueue;
 mod team;
 mod wait;

@@ -42,6 +42,7 @@ use crate::depend::{Dep, DepMap, DepNode};
 use crate::index::Index;
 use crate::loops::IntoRange;
 use crate::sync::{AtomicUsize, Ordering::*};
+use crate::taskalloc;
 use crate::taskqueue::run_tasks_until;
 use crate::team::Team;
 use std::cell::{Cell, OnceCell};
@@ -103,45 +104,93 @@ impl Count {
     fn is_zero(&self) -> bool {
         self.0.load(Acquire) == 0
     }
+}
 
-    /// A zero count for a task's children: one this thread got back from a finished task,
-    /// else a new one (saves an allocation per task that spawns).
-    fn recycled() -> Arc<Count> {
+/// A task's count of unfinished children, shared with them (a child may outlive its parent):
+/// one reference for each unfinished child, plus one for the task itself while it runs. One
+/// atomic is both the count and the reference count, so spawning a child and finishing one
+/// cost one read-modify-write each.
+struct Children {
+    refs: AtomicUsize,
+}
+
+/// A reference to a [`Children`] count: the task's own ([`Children::new`]) or a child's
+/// ([`ChildrenRef::add_child`]). Dropping the last one frees the count.
+struct ChildrenRef(NonNull<Children>);
+
+impl ChildrenRef {
+    /// A count with no children, for a task that spawns its first: one this thread kept from a
+    /// finished task ([`ChildrenRef::recycle`]), else a new one (saves an allocation per task
+    /// that spawns).
+    fn new() -> ChildrenRef {
         #[cfg(not(loom))]
-        if let Ok(Some(count)) = SPARE_COUNTS.try_with(|s| s.borrow_mut().pop()) {
-            return count;
+        if let Ok(Some(spare)) = SPARE_CHILDREN.try_with(|s| s.borrow_mut().pop()) {
+            return spare;
         }
-        Arc::default()
+        let count = Box::new(Children {
+            refs: AtomicUsize::new(1),
+        });
+        ChildrenRef(NonNull::from(Box::leak(count)))
     }
 
-    /// Keeps a finished task's children count for [`Count::recycled`] when no child holds it
-    /// any more (then every child has counted itself done: it is zero).
-    fn recycle(count: Arc<Count>) {
+    fn refs(&self) -> &AtomicUsize {
+        // SAFETY: the count lives while a reference to it does, and this is one.
+        unsafe { &self.0.as_ref().refs }
+    }
+
+    /// Counts a new child; returns the child's reference.
+    fn add_child(&self) -> ChildrenRef {
+        self.refs().fetch_add(1, Relaxed);
+        ChildrenRef(self.0)
+    }
+
+    /// Whether every child has finished (asked through the task's own reference: then it is
+    /// the only one left), with the children's effects visible.
+    fn none_left(&self) -> bool {
+        self.refs().load(Acquire) == 1
+    }
+
+    /// Drops one reference (a finished child's, release: its effects go with it); `true` if it
+    /// was the last.
+    fn release(&self) -> bool {
+        self.refs().fetch_sub(1, AcqRel) == 1
+    }
+
+    /// Ends the task's own reference: keeps the count for [`ChildrenRef::new`] when no child
+    /// holds it any more (then it is zero and nothing else can reach it).
+    fn recycle(self) {
         #[cfg(not(loom))]
-        {
-            let mut count = count;
-            if Arc::get_mut(&mut count).is_some() {
-                let _ = SPARE_COUNTS.try_with(|s| {
-                    let mut spare = s.borrow_mut();
-                    if spare.len() < SPARE_COUNTS_KEPT {
-                        spare.push(count);
-                    }
-                });
-            }
+        if self.none_left() {
+            let _ = SPARE_CHILDREN.try_with(|s| {
+                let mut spare = s.borrow_mut();
+                if spare.len() < SPARE_CHILDREN_KEPT {
+                    spare.push(self);
+                }
+            });
+            return;
         }
-        #[cfg(loom)]
-        drop(count);
+        drop(self);
+    }
+}
+
+impl Drop for ChildrenRef {
+    fn drop(&mut self) {
+        if self.release() {
+            // SAFETY: made by `Box` in `new`; this was the last reference (acquire: every other
+            // holder's accesses came before).
+            drop(unsafe { Box::from_raw(self.0.as_ptr()) });
+        }
     }
 }
 
 /// How many children counts a thread keeps for reuse.
 #[cfg(not(loom))]
-const SPARE_COUNTS_KEPT: usize = 64;
+const SPARE_CHILDREN_KEPT: usize = 64;
 
 #[cfg(not(loom))]
 thread_local! {
     /// Children counts of finished tasks, zero and held by nothing else, for reuse.
-    static SPARE_COUNTS: std::cell::RefCell<Vec<Arc<Count>>> =
+    static SPARE_CHILDREN: std::cell::RefCell<Vec<ChildrenRef>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -155,11 +204,13 @@ struct Group {
 
 /// What a task carries besides its body: the counts it releases when it has run, where it runs.
 pub(crate) struct TaskHead {
-    parent: Arc<Count>,
+    parent: ChildrenRef,
     group: *const Group,
     final_: bool,
     /// Its node among its siblings' dependences, if it has any.
     dep: Option<Arc<DepNode>>,
+    /// The number of the thread that spawned it (whose count of finished tasks it adds to).
+    origin: usize,
 }
 
 /// Moves a task's head and body out of its allocation, frees it, and runs the body with the
@@ -187,14 +238,14 @@ impl Task {
     /// A task of `body` (which may borrow for `'s`: the caller makes sure it runs, or is
     /// dropped, before `'s` ends).
     fn new<'s, F: FnOnce(&Scope<'s>) + Send + 's>(head: TaskHead, body: F) -> Task {
-        let cell = Box::new(TaskCell {
-            header: Header {
-                call: call::<F>,
-                head,
-            },
-            body,
-        });
-        Task(NonNull::from(Box::leak(cell)).cast())
+        let cell = taskalloc::alloc::<TaskCell<F>>();
+        let header = Header {
+            call: call::<F>,
+            head,
+        };
+        // SAFETY: fresh room for a `TaskCell<F>`.
+        unsafe { cell.as_ptr().write(TaskCell { header, body }) };
+        Task(cell.cast())
     }
 
     fn head(&self) -> &TaskHead {
@@ -228,14 +279,16 @@ impl Drop for Task {
 /// [`CallFn`] for bodies of type `F`.
 ///
 /// # Safety
-/// `header` starts a `TaskCell<F>` made by `Box` in [`Task::new`], owned by the caller.
+/// `header` starts a `TaskCell<F>` made in [`Task::new`], owned by the caller.
 unsafe fn call<'s, F: FnOnce(&Scope<'s>) + Send + 's>(
     header: NonNull<Header>,
     scope: Option<&Scope<'static>>,
 ) -> (TaskHead, thread::Result<()>) {
-    // SAFETY: the caller's obligation.
-    let cell = unsafe { Box::from_raw(header.cast::<TaskCell<F>>().as_ptr()) };
-    let TaskCell { header, body } = *cell;
+    let cell = header.cast::<TaskCell<F>>();
+    // SAFETY: the caller's obligation; the cell is moved out once, then its room freed.
+    let TaskCell { header, body } = unsafe { cell.as_ptr().read() };
+    // SAFETY: made by `taskalloc::alloc` in `Task::new`; its contents were moved out above.
+    unsafe { taskalloc::free(cell) };
     (header.head, run_body(body, scope))
 }
 
@@ -261,10 +314,11 @@ impl Task {
     /// A task that does nothing, in no group, for the loom models.
     pub(crate) fn empty() -> Task {
         let head = TaskHead {
-            parent: Arc::default(),
+            parent: ChildrenRef::new(),
             group: std::ptr::null(),
             final_: false,
             dep: None,
+            origin: 0,
         };
         Task::new(head, |_: &Scope<'_>| {})
     }
@@ -275,14 +329,15 @@ impl Task {
 }
 
 // SAFETY: the body is `Send`; the group pointer names a group that outlives the task (it waits
-// for it), whichever thread runs it; the task owns its allocation.
+// for it), whichever thread runs it; the parent's children count is shared through atomics
+// only; the task owns its allocation.
 unsafe impl Send for Task {}
 
 /// The context of the task a thread is running (on that thread's stack).
 pub(crate) struct Ctx {
     team: *const Team,
     /// This task's unfinished children, made at its first child.
-    children: OnceCell<Arc<Count>>,
+    children: OnceCell<ChildrenRef>,
     /// The innermost taskgroup open in this task, or the one the task was spawned in.
     group: Cell<*const Group>,
     /// Boxed groups opened in this task and not yet ended.
@@ -362,19 +417,20 @@ impl Ctx {
     ) {
         let team = self.team();
         let queues = &team.state().tasks;
-        let parent = self.children.get_or_init(Count::recycled).clone();
-        parent.add();
+        let parent = self.children.get_or_init(ChildrenRef::new).add_child();
         let group = self.group.get();
         if let Some(g) = group_ref(group) {
             g.pending.add();
         }
-        let (queue, first) = queues.count_new(team.num_threads());
+        let origin = team.thread_num();
+        let (queue, first) = queues.count_new(origin, team.num_threads());
         let final_ = self.final_ || options.final_;
         let head = TaskHead {
             parent,
             group,
             final_,
             dep: None,
+            origin,
         };
         if first {
             team.state().wake_barrier_sleepers();
@@ -407,7 +463,7 @@ impl Ctx {
     /// Waits (running tasks) until this task's children have finished.
     fn taskwait(&self) -> Result<(), Cancelled> {
         if let Some(children) = self.children.get() {
-            wait_until(self.team(), || children.is_zero());
+            wait_until(self.team(), || children.none_left());
         }
         self.deps.clear();
         self.team().stopped_status()
@@ -451,7 +507,7 @@ impl Drop for Ctx {
     fn drop(&mut self) {
         while self.boxed_open.get() > 0 && self.end_boxed() {}
         if let Some(children) = self.children.take() {
-            Count::recycle(children);
+            children.recycle();
         }
     }
 }
@@ -515,19 +571,22 @@ fn execute(
         head
     };
     let TaskHead {
-        parent, group, dep, ..
+        parent,
+        group,
+        dep,
+        origin,
+        ..
     } = head;
     if let Some(node) = dep {
         for successor in node.finish() {
             schedule(successor, team, team.num_threads() == 1);
         }
     }
-    parent.done();
     drop(parent);
     if let Some(g) = group_ref(group) {
         g.pending.done();
     }
-    state.tasks.finished();
+    state.tasks.finished(origin, team.thread_num());
 }
 
 /// Runs one queued task on `team`'s thread, if one can be found.
@@ -887,28 +946,60 @@ pub fn taskgroup_end() -> Result<bool, Cancelled> {
 
 #[cfg(all(test, loom))]
 mod loom_tests {
-    use super::Count;
-    use crate::sync::{thread, Arc};
+    use super::ChildrenRef;
+    use crate::sync::{thread, Arc, AtomicUsize, Ordering::Relaxed};
+    use loom::cell::UnsafeCell;
 
-    /// The hand-off behind [`Count::recycle`]: a child on another thread counts itself done and
-    /// drops its handle; when the parent then finds its handle unique (`Arc::get_mut`), the
-    /// child's decrement is visible to it, so the count it keeps for reuse is zero.
+    /// A child's reference, moved to the thread that runs the child.
+    struct Sent(ChildrenRef);
+    // SAFETY: the count it points to is shared through atomics only.
+    unsafe impl Send for Sent {}
+
+    /// The hand-off behind [`ChildrenRef`]: a child on another thread writes, then drops its
+    /// reference, while its parent waits for it (and must then see the write) or ends without
+    /// waiting. Exactly one of the two drops the last reference (and frees the count), after the
+    /// other's accesses (loom reports a race on `data` otherwise).
     #[test]
-    fn loom_a_children_count_found_unique_is_zero() {
-        loom::model(|| {
-            let mut count = Arc::new(Count::default());
-            count.add();
-            let child = count.clone();
-            let finishing = thread::spawn(move || {
-                child.done();
-                drop(child);
+    fn loom_children_count_hand_off() {
+        for parent_waits in [true, false] {
+            loom::model(move || {
+                let own = ChildrenRef::new();
+                let child = Sent(own.add_child());
+                let data = Arc::new(UnsafeCell::new(0));
+                let lasts = Arc::new(AtomicUsize::new(0));
+                let (d, l) = (data.clone(), lasts.clone());
+                let finishing = thread::spawn(move || {
+                    let child = child;
+                    // SAFETY: `with_mut` is checked by loom for exclusive access.
+                    d.with_mut(|v| unsafe { *v = 1 });
+                    if child.0.release() {
+                        l.fetch_add(1, Relaxed);
+                        // SAFETY: as above (the last holder's access, after every other).
+                        d.with_mut(|v| unsafe { *v = 2 });
+                    }
+                    std::mem::forget(child);
+                });
+                if parent_waits {
+                    while !own.none_left() {
+                        thread::yield_now();
+                    }
+                    data.with(|v| {
+                        // SAFETY: loom checks that the child's write happened before.
+                        assert_eq!(unsafe { *v }, 1)
+                    });
+                }
+                let counted = own.0;
+                if own.release() {
+                    lasts.fetch_add(1, Relaxed);
+                    // SAFETY: `with_mut` is checked by loom for exclusive access.
+                    data.with_mut(|v| unsafe { *v = 2 });
+                }
+                std::mem::forget(own);
+                finishing.join().unwrap();
+                assert_eq!(lasts.load(Relaxed), 1, "one last reference");
+                // SAFETY: both references are gone; made by `Box` in `ChildrenRef::new`.
+                drop(unsafe { Box::from_raw(counted.as_ptr()) });
             });
-            if let Some(unique) = Arc::get_mut(&mut count) {
-                // `with_mut` checks that the accesses are ordered (loom reports a race if not).
-                assert_eq!(unique.0.with_mut(|v| *v), 0);
-            }
-            finishing.join().unwrap();
-            assert!(count.is_zero());
-        });
+        }
     }
 }
