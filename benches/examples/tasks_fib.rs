@@ -3,10 +3,15 @@
 //! Each runtime gets a warm-up run, then `rounds` timed runs, alternating runtimes; one CSV line
 //! a run: `runtime,n,cutoff,threads,round,seconds`.
 //!
+//! Runtimes: `parfor` (a region whose single thread spawns the tasks; the time includes starting
+//! the region, as libgomp's `parallel` + `single` does), `rayon` (`pool.install` from outside
+//! the pool, timed outside) and `rayon-inside` (timed inside `install`, so without the hand-over
+//! to the pool). Every one uses the same cut-off and the same serial leaf function.
+//!
 //! ```text
 //! cargo run --release -p parfor-benches --example tasks_fib -- 30 10 5 2   # n cutoff rounds threads
 //! ```
-//! A fifth argument, `parfor` or `rayon`, runs only that one (for profilers).
+//! A fifth argument, a runtime's name, runs only that one (for profilers, or one process each).
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Instant;
@@ -40,6 +45,9 @@ fn fib_rayon(n: u64, cutoff: u64) -> u64 {
     x + y
 }
 
+/// A timed run: fib(n) and the seconds it took.
+type Run<'a> = dyn Fn() -> (u64, f64) + 'a;
+
 fn main() {
     let arg = |i: usize, default: u64| {
         std::env::args()
@@ -53,32 +61,39 @@ fn main() {
         .num_threads(threads)
         .build()
         .expect("a rayon pool");
-    let run_parfor = || {
-        let result = AtomicU64::new(0);
-        parfor::region()
-            .num_threads(threads)
-            .run(|t| t.taskgroup(|s| t.single(|| result.store(fib_parfor(s, n, cutoff), Relaxed))));
-        result.into_inner()
+    let timed = |f: &dyn Fn() -> u64| {
+        let began = Instant::now();
+        let value = f();
+        (value, began.elapsed().as_secs_f64())
     };
-    let run_rayon = || rayon.install(|| fib_rayon(n, cutoff));
+    let run_parfor = || {
+        timed(&|| {
+            let result = AtomicU64::new(0);
+            parfor::region().num_threads(threads).run(|t| {
+                t.taskgroup(|s| t.single(|| result.store(fib_parfor(s, n, cutoff), Relaxed)))
+            });
+            result.into_inner()
+        })
+    };
+    let run_rayon = || timed(&|| rayon.install(|| fib_rayon(n, cutoff)));
+    let run_rayon_inside = || rayon.install(|| timed(&|| fib_rayon(n, cutoff)));
     let only = std::env::args().nth(5);
-    let runs: Vec<(&str, &dyn Fn() -> u64)> = [
-        ("parfor", &run_parfor as &dyn Fn() -> u64),
+    let runs: Vec<(&str, &Run)> = [
+        ("parfor", &run_parfor as &Run),
         ("rayon", &run_rayon),
+        ("rayon-inside", &run_rayon_inside),
     ]
     .into_iter()
     .filter(|(name, _)| only.as_deref().map_or(true, |o| o == *name))
     .collect();
     for (_, run) in &runs {
-        assert_eq!(run(), expected, "warm-up");
+        assert_eq!(run().0, expected, "warm-up");
     }
     for round in 0..rounds {
         for k in 0..runs.len() {
             // Alternate which runtime goes first.
             let (name, run) = runs[(k + round as usize) % runs.len()];
-            let began = Instant::now();
-            let value = run();
-            let seconds = began.elapsed().as_secs_f64();
+            let (value, seconds) = run();
             assert_eq!(value, expected, "{name}");
             println!("{name},{n},{cutoff},{threads},{round},{seconds:.6}");
         }
