@@ -13,8 +13,9 @@
 # Settings (environment): ROUNDS (5), THREADS (2), SIZE (full | bench), REPS (timed calls per
 # process, the process's time is their minimum; 3), RUNTIMES ("parfor rayon"), OUT (the CSV;
 # benches/results/ab-$SIZE-t$THREADS.csv), AB (the ab binary; target/release/ab, built first),
-# COMMIT (the commit a saved AB binary was built from, for the CSV's header). On the shared development machine each round runs
-# under /work/wt/bin/quiet when it exists (QUIET= to run without it).
+# COMMIT (the commit a saved AB binary was built from, for the CSV's header), QUIET (a command each
+# round runs under, e.g. a machine-lock wrapper on a shared machine; unset: none), BUSY (the same
+# for the build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,13 +48,11 @@ if [ "${1:-}" = --round ]; then
     exit 0
 fi
 
-QUIET=${QUIET-/work/wt/bin/quiet}
-[ -x "$QUIET" ] || QUIET=
+QUIET=${QUIET:-}
 KERNELS=("$@")
 [ ${#KERNELS[@]} -gt 0 ] || KERNELS=(pi wealth weather roots roots_sum grid_max bootstrap mandelbrot)
 
-BUSY=/work/wt/bin/busy
-[ -x "$BUSY" ] || BUSY=
+BUSY=${BUSY:-}
 $BUSY cargo build -q --release -p parfor-benches --bin ab
 
 mkdir -p "$(dirname "$OUT")"

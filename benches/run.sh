@@ -18,7 +18,8 @@
 # each process the script waits for a quiet second, and a run during which other processes used
 # more than MAX_OTHERS cores on average is repeated (up to MAX_TRIES times). On the shared
 # development machine every bench process (with its retries) runs in its own exclusive window of
-# /work/wt/bin/quiet when it exists (QUIET= to run without it), so no window lasts minutes.
+# the command in QUIET (e.g. a machine-lock wrapper; unset: none), and builds run under the command
+# in BUSY (unset: none), so no window lasts minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,8 +28,7 @@ KERNEL_ROUNDS=${KERNEL_ROUNDS:-1}
 OVERHEAD_ROUNDS=${OVERHEAD_ROUNDS:-2}
 COMMAND="KERNEL_ROUNDS=$KERNEL_ROUNDS OVERHEAD_ROUNDS=$OVERHEAD_ROUNDS MAX_TRIES=${MAX_TRIES:-3} WAIT_QUIET=${WAIT_QUIET:-60} MAX_OTHERS=${MAX_OTHERS:-0.10} benches/run.sh $*"
 
-BUSY=/work/wt/bin/busy   # builds share the development machine (nothing when it is absent)
-[ -x "$BUSY" ] || BUSY=
+BUSY=${BUSY:-}   # a wrapper for builds on a shared machine (see above)
 declare -A EXE
 build() { # builds every bench target once; later edits of the tree cannot change a run half-way
     while read -r name path; do EXE[$name]=$path; done < <(
@@ -53,8 +53,7 @@ wait_quiet() { # waits (at most WAIT_QUIET s) for a second in which other proces
     echo "   (machine still busy after $WAIT_QUIET s; running anyway)"
 }
 
-QUIET=${QUIET-/work/wt/bin/quiet}
-[ -x "$QUIET" ] || QUIET=
+QUIET=${QUIET:-}
 run() { # run <round> <threads> <target> [criterion filter]: one bench process in a quiet window
     $QUIET "$0" --one "$1" "$2" "$3" "${EXE[$3]}" "${4:-}"
 }

@@ -2,7 +2,7 @@
 # One round of the EPCC-style bench (epcc.c) on libgomp, on two builds of parfor's drop-in (BEFORE
 # and AFTER: cargo profile directories holding gomp/libgomp.so.1) and on LLVM's libomp, each in its
 # own process, at 2 and 8 threads, appended to CSV as round,runtime,threads,construct,us. Run it
-# several times (each under /work/wt/bin/quiet, one round a call), then gomp/bench/summarise.py CSV.
+# several times (one round a call; on a shared machine each under an exclusive machine lock), then gomp/bench/summarise.py CSV.
 #
 # Usage: gomp/bench/round.sh EPCC_BINARY BEFORE_DIR AFTER_DIR CSV ROUND [REPS] [OUTER]
 set -euo pipefail
