@@ -1,9 +1,10 @@
 //! OpenMP locks: `omp_lock_t` (4 bytes in gcc's omp.h) and `omp_nest_lock_t` (16 bytes; 8 in
 //! the OpenMP 2.5 layout that the `@OMP_1.0` versions serve), with and without hints.
 //!
-//! A simple lock is one [`FutexLock`] word. A nested lock is the word plus a nesting count
-//! behind it, so it fits both layouts: the owning task may set it again, and it is free when the
-//! count returns to 0. Locks are owned by tasks (OpenMP 3.0): inside a region, even a team of
+//! A simple lock is one [`FutexLock`] word, marked held without its owner (a simple lock never
+//! asks who holds it). A nested lock is the word, holding its owner's task id, plus a nesting
+//! count behind it, so it fits both layouts: the owning task may set it again, and it is free when
+//! the count returns to 0. Locks are owned by tasks (OpenMP 3.0): inside a region, even a team of
 //! one, a lock held by the encountering task is another task's. Hints are accepted and ignored
 //! (allowed by the specification).
 //!
@@ -119,13 +120,14 @@ impl OmpNestLock {
     /// when not taken.
     fn acquire(&self, only_try: bool) -> u32 {
         let word = FutexLock(&self.word);
-        if word.owner() != task_id() {
+        let me = task_id();
+        if word.owner() != me {
             if only_try {
-                if !word.try_lock() {
+                if !word.try_lock_as(me) {
                     return 0;
                 }
             } else {
-                word.lock();
+                word.lock_as(me);
             }
         }
         // Only the owner reads or writes the count: relaxed is enough.
