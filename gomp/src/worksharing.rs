@@ -57,7 +57,10 @@ impl Space {
         Space::bits(1, count.wrapping_add(1), 1, count)
     }
 
-    fn bits(start: u64, end: u64, incr: u64, len: u64) -> Space {
+    /// The space of no loop (what a thread outside any loop holds).
+    const EMPTY: Space = Space::bits(0, 0, 0, 0);
+
+    const fn bits(start: u64, end: u64, incr: u64, len: u64) -> Space {
         Space {
             start,
             incr,
@@ -79,22 +82,36 @@ impl Space {
 }
 
 /// The loop this thread is in.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Current {
     space: Space,
+    /// The handle of the team the loop was started on (null outside a region, and after the
+    /// loop ended): `next` reaches it without a second thread-local lookup.
+    team: *const Team,
     /// Outside a region: the next offset to run, and how many at a time.
     serial_next: u64,
     serial_chunk: u64,
 }
 
+impl Current {
+    /// No loop.
+    const NONE: Current = Current {
+        space: Space::EMPTY,
+        team: std::ptr::null(),
+        serial_next: 0,
+        serial_chunk: 0,
+    };
+}
+
 thread_local! {
-    static CURRENT: Cell<Current> = Cell::new(Current::default());
+    // A constant initial value: no lazy-initialisation check on every chunk.
+    static CURRENT: Cell<Current> = const { Cell::new(Current::NONE) };
 }
 
 /// Called by each thread as it starts its share of a region: the loop it was in outside, to
 /// give back to [`leave_region`].
 pub(crate) fn enter_region() -> Current {
-    CURRENT.with(|c| c.replace(Current::default()))
+    CURRENT.with(|c| c.replace(Current::NONE))
 }
 
 /// Restores the loop this thread was in before the region.
@@ -109,14 +126,16 @@ pub(crate) fn start(space: Space, schedule: Schedule, ordered: bool, serial_chun
         Schedule::Runtime => crate::icv::runtime_schedule(),
         other => other,
     };
-    parfor::with_team(|team| {
-        if let Some(team) = team {
+    let team = parfor::with_team(|team| {
+        team.map_or(std::ptr::null(), |team| {
             team.loop_start(space.len(), schedule, ordered);
-        }
+            team as *const Team
+        })
     });
     CURRENT.with(|c| {
         c.set(Current {
             space,
+            team,
             serial_next: 0,
             serial_chunk: serial_chunk.max(1),
         })
@@ -128,11 +147,16 @@ pub(crate) fn next() -> Option<(u64, u64)> {
     if crate::cancel::workshare_cancelled() {
         return None; // `#pragma omp cancel for` (or `sections`): nothing more for anyone
     }
-    let chunk = parfor::with_team(|team| team.map(Team::loop_next));
     CURRENT.with(|c| {
         let mut current = c.get();
-        let (lo, hi) = match chunk {
-            Some(chunk) => chunk?,
+        // SAFETY: a non-null `team` is the handle `start` found for this thread's share, which
+        // outlives the loop: `end` clears it, and a region entered meanwhile (a nested
+        // `parallel` in the body) saves and restores `CURRENT` around its own loops.
+        match unsafe { current.team.as_ref() } {
+            Some(team) => {
+                let (lo, hi) = team.loop_next()?;
+                Some(current.space.bounds(lo, hi))
+            }
             None => {
                 let lo = current.serial_next;
                 if lo >= current.space.len() {
@@ -144,10 +168,9 @@ pub(crate) fn next() -> Option<(u64, u64)> {
                     .min(lo.saturating_add(current.serial_chunk));
                 current.serial_next = hi;
                 c.set(current);
-                (lo, hi)
+                Some(current.space.bounds(lo, hi))
             }
-        };
-        Some(current.space.bounds(lo, hi))
+        }
     })
 }
 
@@ -170,6 +193,11 @@ pub(crate) fn team_memory(size: usize) -> *mut std::ffi::c_void {
 
 /// Leaves the current loop: with the team's barrier unless `nowait`.
 pub(crate) fn end(nowait: bool) {
+    CURRENT.with(|c| {
+        let mut current = c.get();
+        current.team = std::ptr::null();
+        c.set(current)
+    });
     parfor::with_team(|team| match team {
         Some(team) if nowait => team.loop_end_nowait(),
         Some(team) => team.loop_end(),
