@@ -333,9 +333,13 @@ impl ChunkCursor {
                 (lo < hi).then_some((lo, hi))
             }
             Plan::RoundRobin { chunk } => {
-                let k = u128::from(self.thread) + u128::from(self.step) * u128::from(team);
+                // Chunk k = thread + step * team; none past u64::MAX (nor past the end).
+                let k = self
+                    .step
+                    .checked_mul(team)
+                    .map(|k| k.checked_add(self.thread));
                 self.step += 1;
-                u64::try_from(k).ok().and_then(|k| nth_chunk(k, chunk, len))
+                k.flatten().and_then(|k| nth_chunk(k, chunk, len))
             }
             Plan::Dynamic { chunk } => self.steal_next(shared, chunk, Take::One),
             Plan::Guided { chunk } => self.steal_next(shared, chunk, Take::Half),
@@ -414,14 +418,12 @@ pub(crate) fn for_each_chunk(
     }
 }
 
-/// Offsets of chunk `k` of `size` iterations, or `None` past the end; exact for every `u64` input.
+/// Offsets of chunk `k` of `size` iterations, or `None` past the end; exact for every `u64` input
+/// (a start past `u64::MAX` is past the end; an end past it is cut to `len`).
+#[inline]
 fn nth_chunk(k: u64, size: u64, len: u64) -> Option<(u64, u64)> {
-    let lo = u128::from(k) * u128::from(size);
-    if lo >= u128::from(len) {
-        return None;
-    }
-    let hi = (lo + u128::from(size)).min(u128::from(len));
-    Some((lo as u64, hi as u64))
+    let lo = k.checked_mul(size).filter(|&lo| lo < len)?;
+    Some((lo, lo.saturating_add(size).min(len)))
 }
 
 #[cfg(test)]

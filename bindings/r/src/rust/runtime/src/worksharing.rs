@@ -61,7 +61,7 @@ pub(crate) struct LoopCursor {
     index: u64,
     chunks: ChunkCursor,
     ordered: bool,
-    /// The chunk the thread runs now.
+    /// Ordered loops: the chunk the thread runs now.
     current: Option<(u64, u64)>,
 }
 
@@ -217,20 +217,34 @@ impl Team {
 
     /// The next chunk `lo..hi` of the current loop for this thread, or `None` when it has none
     /// left (or the region stops).
+    #[inline]
     pub fn loop_next(&self) -> Option<(u64, u64)> {
-        let mut c = self.cursor.get()?;
         let state = self.state();
-        let slot = state.ws.slot(c.index);
-        if c.ordered {
-            self.pass_ordered_turn(&c);
-        }
-        let shared = LoopShared {
-            counter: &slot.next,
-            ranges: &slot.ranges,
-        };
-        c.current = c.chunks.next(shared, state.stop());
-        self.cursor.set(Some(c));
-        c.current
+        self.with_cursor(|cursor| {
+            let c = cursor.as_mut()?;
+            let slot = state.ws.slot(c.index);
+            if c.ordered {
+                self.pass_ordered_turn(c);
+            }
+            let shared = LoopShared {
+                counter: &slot.next,
+                ranges: &slot.ranges,
+            };
+            let chunk = c.chunks.next(shared, state.stop());
+            if c.ordered {
+                c.current = chunk;
+            }
+            chunk
+        })
+    }
+
+    /// Runs `f` on this thread's loop cursor in place (a chunk is dealt once per call of
+    /// `loop_next`, so it is not copied out and back). `f` must not reach the cursor again.
+    #[inline]
+    fn with_cursor<R>(&self, f: impl FnOnce(&mut Option<LoopCursor>) -> R) -> R {
+        // SAFETY: the handle belongs to this thread (a `Team` is not `Sync`), and every `f` given
+        // here (in this file) leaves `self.cursor` alone: this is the only reference to it.
+        f(unsafe { &mut *self.cursor.as_ptr() })
     }
 
     /// Ends this thread's part of the current loop without waiting for the others.
@@ -252,7 +266,8 @@ impl Team {
     }
 
     /// In an ordered loop, moves the ordered turn past this thread's current chunk, after
-    /// waiting for it.
+    /// waiting for it. Kept out of line: the chunk path of other loops stays short.
+    #[inline(never)]
     fn pass_ordered_turn(&self, c: &LoopCursor) {
         if let Some((lo, hi)) = c.current {
             if self.wait_ordered_turn(c.index, lo) {
