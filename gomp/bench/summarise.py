@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Summarises round.sh's CSV: per construct and thread count, min / median / max over rounds of each
 runtime, in microseconds, with "tie" where after's median lies inside before's min..max spread.
+Rows of runtime `libomp_clang` (epcc.c built with clang, on libomp) get a column of their own.
 
 Usage: gomp/bench/summarise.py CSV [CONSTRUCT...]"""
 import csv
@@ -9,7 +10,11 @@ import sys
 
 rows = list(csv.DictReader(line for line in open(sys.argv[1]) if not line.startswith("#")))
 wanted = set(sys.argv[2:])
-runtimes = [r for r in ("libgomp", "before", "after", "libomp") if any(x["runtime"] == r for x in rows)]
+runtimes = [
+    r
+    for r in ("libgomp", "before", "after", "libomp", "libomp_clang")
+    if any(x["runtime"] == r for x in rows)
+]
 values = {}
 for x in rows:
     values.setdefault((x["construct"], int(x["threads"]), x["runtime"]), []).append(float(x["us"]))
