@@ -43,16 +43,30 @@ static void parallel_cancelled_at_a_barrier(void) {
     CHECK(sum == 499500);
 }
 
+/* With cancellation on, every iteration after the one that cancels waits in a cancellation point
+ * until the cancel arrives, so what ran does not depend on timing: iterations before the cancelling
+ * one all complete (nothing they wait for), none after it. `late` counts iterations that started
+ * after the cancelling iteration had begun: a thread may be handed one chunk while the cancel is on
+ * its way, never more once it has left through a cancellation point. */
 static void for_cancelled(void) {
-    int ran = 0, full = 0;
+    int ran = 0, full = 0, late = 0, announced = 0;
 #pragma omp parallel num_threads(4)
     {
 #pragma omp for schedule(dynamic, 1)
         for (int i = 0; i < N; i++) {
             if (i == 10) {
+                __atomic_store_n(&announced, 1, __ATOMIC_SEQ_CST);
 #pragma omp cancel for
             }
+            if (on && i > 10) {
+                if (__atomic_load_n(&announced, __ATOMIC_SEQ_CST)) {
+#pragma omp atomic
+                    late++;
+                }
+                for (;;) {
 #pragma omp cancellation point for
+                }
+            }
 #pragma omp atomic
             ran++;
         }
@@ -65,7 +79,7 @@ static void for_cancelled(void) {
         }
     }
     if (on)
-        CHECK(ran < N / 2);
+        CHECK(ran == 10 && late <= 3);
     else
         CHECK(ran == N);
     CHECK(full == N);
@@ -73,16 +87,28 @@ static void for_cancelled(void) {
      * further chunk once a loop is cancelled (libgomp keeps dealing them, so this check is
      * parfor's, not OpenMP's) ... */
     ran = 0;
+    late = 0;
+    announced = 0;
 #pragma omp parallel num_threads(4)
 #pragma omp for schedule(dynamic, 1)
     for (int i = 0; i < N; i++) {
         if (i == 0) {
+            __atomic_store_n(&announced, 1, __ATOMIC_SEQ_CST);
 #pragma omp cancel for
+        }
+        if (on) {
+            if (__atomic_load_n(&announced, __ATOMIC_SEQ_CST)) {
+#pragma omp atomic
+                late++;
+            }
+            for (;;) {
+#pragma omp cancellation point for
+            }
         }
 #pragma omp atomic
         ran++;
     }
-    CHECK(on ? ran < N / 2 : ran == N);
+    CHECK(on ? ran == 0 && late <= 3 : ran == N);
     /* ... does not cancel the first loop of the next region. */
     full = 0;
 #pragma omp parallel num_threads(4)
@@ -126,7 +152,7 @@ static void nested_cancel_stays_in_its_team(void) {
 }
 
 static void taskgroup_cancelled(void) {
-    int ran = 0;
+    int ran = 0, announced = 0;
 #pragma omp parallel num_threads(2)
 #pragma omp single
 #pragma omp taskgroup
@@ -134,12 +160,17 @@ static void taskgroup_cancelled(void) {
 #pragma omp task firstprivate(i)
         {
             if (i == 0) {
+                __atomic_store_n(&announced, 1, __ATOMIC_SEQ_CST);
 #pragma omp cancel taskgroup
             }
 #pragma omp atomic
             ran++;
         }
-        if (i == 0) usleep(50000); /* the first task has run (and cancelled) by now */
+        /* Go on once the first task is cancelling (its cancel follows the store at once). */
+        while (i == 0 && !__atomic_load_n(&announced, __ATOMIC_SEQ_CST)) {
+#pragma omp taskyield
+        }
+        if (i == 0) usleep(10000);
     }
     CHECK(on ? ran < 1000 : ran == 1000);
 }
