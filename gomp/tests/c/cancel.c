@@ -48,6 +48,19 @@ static void parallel_cancelled_at_a_barrier(void) {
  * one all complete (nothing they wait for), none after it. `late` counts iterations that started
  * after the cancelling iteration had begun: a thread may be handed one chunk while the cancel is on
  * its way, never more once it has left through a cancellation point. */
+/* Inside a cancellable loop's body: counts this iteration in `late` if the cancel was announced
+ * before it began, then waits in a cancellation point, which leaves the body once the cancel has
+ * arrived. */
+#define WAIT_FOR_CANCEL(announced, late)                                                          \
+    do {                                                                                           \
+        if (__atomic_load_n(&(announced), __ATOMIC_SEQ_CST)) {                                     \
+            _Pragma("omp atomic") (late)++;                                                        \
+        }                                                                                          \
+        for (;;) {                                                                                 \
+            _Pragma("omp cancellation point for")                                                  \
+        }                                                                                          \
+    } while (0)
+
 static void for_cancelled(void) {
     int ran = 0, full = 0, late = 0, announced = 0;
 #pragma omp parallel num_threads(4)
@@ -58,15 +71,8 @@ static void for_cancelled(void) {
                 __atomic_store_n(&announced, 1, __ATOMIC_SEQ_CST);
 #pragma omp cancel for
             }
-            if (on && i > 10) {
-                if (__atomic_load_n(&announced, __ATOMIC_SEQ_CST)) {
-#pragma omp atomic
-                    late++;
-                }
-                for (;;) {
-#pragma omp cancellation point for
-                }
-            }
+            if (on && i > 10)
+                WAIT_FOR_CANCEL(announced, late);
 #pragma omp atomic
             ran++;
         }
@@ -96,15 +102,8 @@ static void for_cancelled(void) {
             __atomic_store_n(&announced, 1, __ATOMIC_SEQ_CST);
 #pragma omp cancel for
         }
-        if (on) {
-            if (__atomic_load_n(&announced, __ATOMIC_SEQ_CST)) {
-#pragma omp atomic
-                late++;
-            }
-            for (;;) {
-#pragma omp cancellation point for
-            }
-        }
+        if (on)
+            WAIT_FOR_CANCEL(announced, late);
 #pragma omp atomic
         ran++;
     }
