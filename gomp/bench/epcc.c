@@ -10,34 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int reps = 2000, outer = 7, delay_length = 100;
-static volatile double sink;
+#include "harness.h"
+
 static omp_lock_t lock;
 
-static void delay(int n) {
-    double a = 0;
-    for (int i = 0; i < n; i++) a += i;
-    if (a < 0) sink = a;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median over `outer` runs of body()'s time per rep, in microseconds. */
-static double measure(void (*body)(void)) {
-    double t[64];
-    for (int k = 0; k < outer; k++) {
-        double t0 = omp_get_wtime();
-        body();
-        t[k] = (omp_get_wtime() - t0) * 1e6 / reps;
-    }
-    qsort(t, outer, sizeof t[0], cmp);
-    return t[outer / 2];
-}
-
-static void reference(void) { for (int j = 0; j < reps; j++) delay(delay_length); }
+static double measure(void (*body)(void)) { return measure_total(body) / reps; }
 
 static void parallel(void) {
     for (int j = 0; j < reps; j++) {

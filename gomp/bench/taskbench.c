@@ -10,35 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int reps = 2000, outer = 7, delay_length = 100, tree_depth = 6;
-static volatile double sink;
+#include "harness.h"
 
-static void delay(int n) {
-    double a = 0;
-    for (int i = 0; i < n; i++) a += i;
-    if (a < 0) sink = a;
-}
-
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median over `outer` runs of body()'s time, in microseconds. */
-static double measure(void (*body)(void)) {
-    double t[64];
-    for (int k = 0; k < outer; k++) {
-        double t0 = omp_get_wtime();
-        body();
-        t[k] = (omp_get_wtime() - t0) * 1e6;
-    }
-    qsort(t, outer, sizeof t[0], cmp);
-    return t[outer / 2];
-}
-
-static void reference(void) {
-    for (int j = 0; j < reps; j++) delay(delay_length);
-}
+static int tree_depth = 6;
 
 /* Every thread creates `reps` tasks. */
 static void parallel_task(void) {
@@ -178,11 +152,11 @@ int main(int argc, char **argv) {
     };
     int threads = omp_get_max_threads();
     tests[5].work = reps / threads * threads;
-    measure(reference); /* warm up the CPU */
-    double per_delay = measure(reference) / reps;
+    measure_total(reference); /* warm up the CPU */
+    double per_delay = measure_total(reference) / reps;
     printf("threads %d\n", threads);
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        double t = measure(tests[i].body);
+        double t = measure_total(tests[i].body);
         printf("%s %.4f\n", tests[i].name, (t - tests[i].work * per_delay) / tests[i].work);
     }
     return 0;
