@@ -4,7 +4,9 @@
 //! a run: `runtime,n,cutoff,threads,round,seconds`.
 //!
 //! Runtimes: `parfor` (a region whose single thread spawns the tasks; the time includes starting
-//! the region, as libgomp's `parallel` + `single` does), `rayon` (`pool.install` from outside
+//! the region, as libgomp's `parallel` + `single` does; a taskgroup around each level, which the
+//! scoped borrow needs), `parfor-join` (the same region, each level a `Scope::join`: the task
+//! for fib(n - 1) waited for by the join, no taskgroup), `rayon` (`pool.install` from outside
 //! the pool, timed outside) and `rayon-inside` (timed inside `install`, so without the hand-over
 //! to the pool). Every one uses the same cut-off and the same serial leaf function.
 //!
@@ -35,6 +37,18 @@ fn fib_parfor(s: &parfor::Scope<'_>, n: u64, cutoff: u64) -> u64 {
         y = fib_parfor(g, n - 2, cutoff);
     });
     x.into_inner() + y
+}
+
+/// fib(n) with `Scope::join` (a task for fib(n - 1), waited for by the join itself).
+fn fib_parfor_join(s: &parfor::Scope<'_>, n: u64, cutoff: u64) -> u64 {
+    if n < cutoff {
+        return fib_serial(n);
+    }
+    let (x, y) = s.join(
+        |s| fib_parfor_join(s, n - 1, cutoff),
+        |s| fib_parfor_join(s, n - 2, cutoff),
+    );
+    x + y
 }
 
 fn fib_rayon(n: u64, cutoff: u64) -> u64 {
@@ -75,11 +89,21 @@ fn main() {
             result.into_inner()
         })
     };
+    let run_parfor_join = || {
+        timed(&|| {
+            let result = AtomicU64::new(0);
+            parfor::region().num_threads(threads).run(|t| {
+                t.taskgroup(|s| t.single(|| result.store(fib_parfor_join(s, n, cutoff), Relaxed)))
+            });
+            result.into_inner()
+        })
+    };
     let run_rayon = || timed(&|| rayon.install(|| fib_rayon(n, cutoff)));
     let run_rayon_inside = || rayon.install(|| timed(&|| fib_rayon(n, cutoff)));
     let only = std::env::args().nth(5);
     let runs: Vec<(&str, &Run)> = [
         ("parfor", &run_parfor as &Run),
+        ("parfor-join", &run_parfor_join),
         ("rayon", &run_rayon),
         ("rayon-inside", &run_rayon_inside),
     ]

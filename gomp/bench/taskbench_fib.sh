@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Recursive fib(N) with a cut-off, each runtime in its own process, rounds interleaved (the
 # order rotates from round to round), at each thread count given: parfor's Rust tasks and
-# rayon::join (outside and inside `install`) from benches/examples/tasks_fib.rs, and
+# `Scope::join` (parfor-join), rayon::join (outside and inside `install`) from
+# benches/examples/tasks_fib.rs, and
 # taskbench_fib.c on gcc's libgomp and on parfor's drop-in. With BEFORE=DIR (a copy of an older
 # build's examples/tasks_fib and gomp/), its parfor and drop-in run too, as parfor-before and
 # parfor-gomp-before, for a before/after comparison in the same run.
@@ -27,13 +28,13 @@ mkdir -p "$work"
 gcc -fopenmp -O2 -o "$work/fib-gcc" "$here/taskbench_fib.c"
 unset OMP_WAIT_POLICY GOMP_SPINCOUNT LD_PRELOAD
 
-runtimes="parfor rayon rayon-inside libgomp parfor-gomp"
+runtimes="parfor parfor-join rayon rayon-inside libgomp parfor-gomp"
 [ -n "${BEFORE:-}" ] && runtimes="$runtimes parfor-before parfor-gomp-before"
 
 one() { # runtime threads
     local r="$1" t="$2"
     case "$r" in
-        parfor | rayon | rayon-inside)
+        parfor | parfor-join | rayon | rayon-inside)
             "$lib_dir/examples/tasks_fib" "$fib_n" "$cutoff" "$reps" "$t" "$r" ;;
         parfor-before)
             "$BEFORE/tasks_fib" "$fib_n" "$cutoff" "$reps" "$t" parfor | sed 's/^parfor,/parfor-before,/' ;;

@@ -63,6 +63,7 @@ mod stop;
 mod sync;
 mod task;
 mod taskalloc;
+mod taskjoin;
 mod taskqueue;
 mod team;
 mod wait;

@@ -94,3 +94,91 @@ impl<T: Copy> RacyCell<T> {
         }
     }
 }
+
+/// A value handed from one thread to another once: [`HandOff::put`] writes it, then sets a flag
+/// (release); the receiver sees the flag (acquire, [`HandOff::is_done`]) and then takes the
+/// value ([`HandOff::take`]). Under loom, the accesses to the value are checked for races.
+pub(crate) struct HandOff<T> {
+    #[cfg(loom)]
+    value: loom::cell::UnsafeCell<Option<T>>,
+    #[cfg(not(loom))]
+    value: std::cell::UnsafeCell<Option<T>>,
+    done: AtomicBool,
+}
+
+impl<T> HandOff<T> {
+    pub(crate) fn new() -> HandOff<T> {
+        HandOff {
+            value: None.into(),
+            done: AtomicBool::new(false),
+        }
+    }
+
+    /// Writes `value` and sets the flag. Takes a pointer, not a reference: the receiver may free
+    /// the hand-off as soon as the flag is set, before this returns.
+    ///
+    /// # Safety
+    /// `this` is live; called once, by one thread; nothing else touches the value until the
+    /// flag is set.
+    pub(crate) unsafe fn put(this: *const HandOff<T>, value: Option<T>) {
+        // SAFETY: live (the caller's obligation).
+        let this = unsafe { &*this };
+        #[cfg(loom)]
+        // SAFETY: the only access before the flag (the caller's obligation).
+        this.value.with_mut(|p| unsafe { *p = value });
+        #[cfg(not(loom))]
+        // SAFETY: the only access before the flag (the caller's obligation).
+        unsafe {
+            *this.value.get() = value
+        };
+        this.done.store(true, Ordering::Release);
+    }
+
+    /// Whether the value was put, with the writes before it visible.
+    #[inline]
+    pub(crate) fn is_done(&self) -> bool {
+        self.done.load(Ordering::Acquire)
+    }
+
+    /// Moves the value put out (`None` when `None` was put).
+    ///
+    /// # Safety
+    /// [`HandOff::is_done`] returned `true` on this thread, the only one that takes.
+    pub(crate) unsafe fn take(&self) -> Option<T> {
+        #[cfg(loom)]
+        return self.value.with_mut(|p| {
+            // SAFETY: the putter is done with the value (the caller's obligation).
+            unsafe { (*p).take() }
+        });
+        #[cfg(not(loom))]
+        // SAFETY: the putter is done with the value (the caller's obligation).
+        unsafe {
+            (*self.value.get()).take()
+        }
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::{thread, Arc, HandOff};
+
+    /// A value put on one thread is seen whole by the receiver once it sees the flag (loom
+    /// reports a race on the value otherwise).
+    #[test]
+    fn loom_hand_off_value_seen_after_flag() {
+        loom::model(|| {
+            let hand_off = Arc::new(HandOff::new());
+            let putter = hand_off.clone();
+            let t = thread::spawn(move || {
+                // SAFETY: live (an `Arc`); put once, by this thread.
+                unsafe { HandOff::put(&*putter, Some(vec![1, 2, 3])) }
+            });
+            while !hand_off.is_done() {
+                thread::yield_now();
+            }
+            // SAFETY: done, and this thread is the only one that takes.
+            assert_eq!(unsafe { hand_off.take() }, Some(vec![1, 2, 3]));
+            t.join().unwrap();
+        });
+    }
+}

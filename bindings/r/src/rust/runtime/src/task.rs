@@ -204,7 +204,8 @@ struct Group {
 
 /// What a task carries besides its body: the counts it releases when it has run, where it runs.
 pub(crate) struct TaskHead {
-    parent: ChildrenRef,
+    /// The parent's count of children, which this task is one of (`None`: a join's task).
+    parent: Option<ChildrenRef>,
     group: *const Group,
     final_: bool,
     /// Its node among its siblings' dependences, if it has any.
@@ -215,13 +216,30 @@ pub(crate) struct TaskHead {
 
 /// Moves a task's head and body out of its allocation, frees it, and runs the body with the
 /// scope given (drops it without running when `None`), catching a panic.
-type CallFn = unsafe fn(NonNull<Header>, Option<&Scope<'static>>) -> (TaskHead, thread::Result<()>);
+pub(crate) type CallFn =
+    unsafe fn(NonNull<Header>, Option<&Scope<'static>>) -> (TaskHead, thread::Result<()>);
 
 /// The start of every task's allocation, whatever its body's type.
 #[repr(C)]
 pub(crate) struct Header {
     call: CallFn,
     head: TaskHead,
+}
+
+impl Header {
+    /// The header of a task whose body `call` runs (and, for an allocated task, frees).
+    pub(crate) fn new(call: CallFn, head: TaskHead) -> Header {
+        Header { call, head }
+    }
+
+    /// Moves the head out of the header at `header`.
+    ///
+    /// # Safety
+    /// `header` is live and its head is not used (nor dropped) again.
+    pub(crate) unsafe fn take_head(header: NonNull<Header>) -> TaskHead {
+        // SAFETY: the caller's obligation.
+        unsafe { std::ptr::addr_of!((*header.as_ptr()).head).read() }
+    }
 }
 
 /// A task's allocation: its header, then its body.
@@ -246,6 +264,25 @@ impl Task {
         // SAFETY: fresh room for a `TaskCell<F>`.
         unsafe { cell.as_ptr().write(TaskCell { header, body }) };
         Task(cell.cast())
+    }
+
+    /// A task whose header is at `header`, run and ended by the header's `call`.
+    ///
+    /// # Safety
+    /// `header` starts a cell that `call` was made for, which stays valid until `call` has
+    /// run (the task owns the cell's contents until then).
+    pub(crate) unsafe fn from_header(header: NonNull<Header>) -> Task {
+        Task(header)
+    }
+
+    /// Where the task's header is (which cell it is).
+    pub(crate) fn header(&self) -> NonNull<Header> {
+        self.0
+    }
+
+    /// Gives up the task without calling it: its cell's owner takes it back.
+    pub(crate) fn forget(self) {
+        std::mem::forget(self)
     }
 
     fn head(&self) -> &TaskHead {
@@ -293,7 +330,7 @@ unsafe fn call<'s, F: FnOnce(&Scope<'s>) + Send + 's>(
 }
 
 /// Runs `body` with `scope` (drops it when `None`), catching a panic.
-fn run_body<'s, F: FnOnce(&Scope<'s>) + Send + 's>(
+pub(crate) fn run_body<'s, F: FnOnce(&Scope<'s>)>(
     body: F,
     scope: Option<&Scope<'static>>,
 ) -> thread::Result<()> {
@@ -314,7 +351,7 @@ impl Task {
     /// A task that does nothing, in no group, for the loom models.
     pub(crate) fn empty() -> Task {
         let head = TaskHead {
-            parent: ChildrenRef::new(),
+            parent: Some(ChildrenRef::new()),
             group: std::ptr::null(),
             final_: false,
             dep: None,
@@ -390,7 +427,7 @@ impl Ctx {
         }
     }
 
-    fn team(&self) -> &Team {
+    pub(crate) fn team(&self) -> &Team {
         // SAFETY: a context lives on the stack of its team thread's share, below the handle.
         unsafe { &*self.team }
     }
@@ -416,26 +453,7 @@ impl Ctx {
         body: F,
     ) {
         let team = self.team();
-        let queues = &team.state().tasks;
-        let parent = self.children.get_or_init(ChildrenRef::new).add_child();
-        let group = self.group.get();
-        if let Some(g) = group_ref(group) {
-            g.pending.add();
-        }
-        let origin = team.thread_num();
-        let (queue, first) = queues.count_new(origin, team.num_threads());
-        let final_ = self.final_ || options.final_;
-        let head = TaskHead {
-            parent,
-            group,
-            final_,
-            dep: None,
-            origin,
-        };
-        if first {
-            team.state().wake_barrier_sleepers();
-        }
-        let at_once = !queue || final_ || !options.deferred || team.num_threads() == 1;
+        let (head, at_once) = self.new_child(options);
         if deps.is_empty() {
             if at_once {
                 run_inline(head, body, team);
@@ -458,6 +476,52 @@ impl Ctx {
             }
             None => {}
         }
+    }
+
+    /// Counts a new child of this task (in its taskgroup and the team's counts) and makes its
+    /// head; `true` when it should run at once rather than be queued.
+    #[inline]
+    fn new_child(&self, options: TaskOptions) -> (TaskHead, bool) {
+        let team = self.team();
+        let parent = self.children.get_or_init(ChildrenRef::new).add_child();
+        let group = self.group.get();
+        if let Some(g) = group_ref(group) {
+            g.pending.add();
+        }
+        let origin = team.thread_num();
+        let (queue, first) = team.state().tasks.count_new(origin, team.num_threads());
+        let final_ = self.final_ || options.final_;
+        let head = TaskHead {
+            parent: Some(parent),
+            group,
+            final_,
+            dep: None,
+            origin,
+        };
+        if first {
+            team.state().wake_barrier_sleepers();
+        }
+        let at_once = !queue || final_ || !options.deferred || team.num_threads() == 1;
+        (head, at_once)
+    }
+
+    /// The head of a join's task ([`crate::taskjoin`]), counted nowhere: its join waits for
+    /// it. `None` when it must run at once (a final task's, or a team of one).
+    pub(crate) fn join_head(&self) -> Option<TaskHead> {
+        let team = self.team();
+        if self.final_ || team.num_threads() == 1 {
+            return None;
+        }
+        if team.state().tasks.mark_used() {
+            team.state().wake_barrier_sleepers();
+        }
+        Some(TaskHead {
+            parent: None,
+            group: self.group.get(),
+            final_: false,
+            dep: None,
+            origin: team.thread_num(),
+        })
     }
 
     /// Waits (running tasks) until this task's children have finished.
@@ -528,20 +592,20 @@ fn schedule(task: Task, team: &Team, now: bool) {
 }
 
 /// Queues `task` on `team`'s thread.
-fn queue_task(task: Task, team: &Team) {
+pub(crate) fn queue_task(task: Task, team: &Team) {
     // SAFETY: `team` is this thread's handle, so its number is this thread's.
     unsafe { team.state().tasks.push(team.thread_num(), task) };
 }
 
 /// Runs `task` on `team`'s thread (queued or undeferred), then releases its successors and
 /// counts.
-fn run(task: Task, team: &Team) {
+pub(crate) fn run(task: Task, team: &Team) {
     let (group, final_) = (task.head().group, task.head().final_);
     execute(team, group, final_, |scope| task.call(scope));
 }
 
 /// Runs a task that was never allocated (undeferred, no dependences) on `team`'s thread.
-fn run_inline<'s, F: FnOnce(&Scope<'s>) + Send + 's>(head: TaskHead, body: F, team: &Team) {
+pub(crate) fn run_inline<'s, F: FnOnce(&Scope<'s>)>(head: TaskHead, body: F, team: &Team) {
     let (group, final_) = (head.group, head.final_);
     execute(team, group, final_, |scope| {
         let ran = run_body(body, scope);
@@ -582,6 +646,9 @@ fn execute(
             schedule(successor, team, team.num_threads() == 1);
         }
     }
+    let Some(parent) = parent else {
+        return; // a join's task: counted nowhere
+    };
     drop(parent);
     if let Some(g) = group_ref(group) {
         g.pending.done();
@@ -658,7 +725,7 @@ impl<'s> Scope<'s> {
         }
     }
 
-    fn ctx(&self) -> &Ctx {
+    pub(crate) fn ctx(&self) -> &Ctx {
         // SAFETY: a scope is made on the stack of the thread running the task, below its context.
         unsafe { &*self.ctx }
     }

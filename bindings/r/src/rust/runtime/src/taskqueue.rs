@@ -161,13 +161,19 @@ impl TaskQueues {
         !self.counts.all_finished()
     }
 
+    /// Marks the running region as one that uses tasks (as [`TaskQueues::count_new`] does, for
+    /// a task counted nowhere); `true` if it is the region's first.
+    pub(crate) fn mark_used(&self) -> bool {
+        !self.used.load(Relaxed) && !self.used.swap(true, AcqRel)
+    }
+
     /// Counts a new task spawned by thread `thread` of a team of `size`. Returns `(may_queue,
     /// first)`: `may_queue` is false when the thread has too many unfinished and the task should
     /// run at once (it is counted all the same); `first` tells whether it is the region's first
     /// task. Only thread `thread` of the region running on this team may call it.
     pub(crate) fn count_new(&self, thread: usize, size: usize) -> (bool, bool) {
         let unfinished = self.counts.spawn(thread);
-        let first = !self.used.load(Relaxed) && !self.used.swap(true, AcqRel);
+        let first = self.mark_used();
         (unfinished <= CUTOFF_PER_THREAD * size, first)
     }
 
@@ -193,17 +199,24 @@ impl TaskQueues {
         owner.push(task);
     }
 
+    /// Thread `thread`'s newest queued task, if it has one.
+    ///
+    /// # Safety
+    /// As [`TaskQueues::push`].
+    pub(crate) unsafe fn pop_own(&self, thread: usize) -> Option<Task> {
+        // SAFETY: only thread `thread` touches its owner end (the caller's obligation).
+        unsafe { &*self.deques[thread].owner.get() }.as_ref()?.pop()
+    }
+
     /// A queued task for thread `thread` of a team of `size`: its own newest, or one stolen from
     /// another thread (the oldest there).
     ///
     /// # Safety
     /// As [`TaskQueues::push`].
     pub(crate) unsafe fn find(&self, thread: usize, size: usize) -> Option<Task> {
-        // SAFETY: only thread `thread` touches its owner end (the caller's obligation).
-        if let Some(own) = unsafe { &*self.deques[thread].owner.get() } {
-            if let Some(task) = own.pop() {
-                return Some(task);
-            }
+        // SAFETY: the caller's obligation.
+        if let Some(task) = unsafe { self.pop_own(thread) } {
+            return Some(task);
         }
         let size = size.min(self.deques.len());
         loop {
