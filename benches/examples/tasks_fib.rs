@@ -80,24 +80,19 @@ fn main() {
         let value = f();
         (value, began.elapsed().as_secs_f64())
     };
-    let run_parfor = || {
+    // A region whose single thread runs `fib` in the region's taskgroup.
+    type ParforFib = fn(&parfor::Scope<'_>, u64, u64) -> u64;
+    let in_region = |fib: ParforFib| {
         timed(&|| {
             let result = AtomicU64::new(0);
-            parfor::region().num_threads(threads).run(|t| {
-                t.taskgroup(|s| t.single(|| result.store(fib_parfor(s, n, cutoff), Relaxed)))
-            });
+            parfor::region()
+                .num_threads(threads)
+                .run(|t| t.taskgroup(|s| t.single(|| result.store(fib(s, n, cutoff), Relaxed))));
             result.into_inner()
         })
     };
-    let run_parfor_join = || {
-        timed(&|| {
-            let result = AtomicU64::new(0);
-            parfor::region().num_threads(threads).run(|t| {
-                t.taskgroup(|s| t.single(|| result.store(fib_parfor_join(s, n, cutoff), Relaxed)))
-            });
-            result.into_inner()
-        })
-    };
+    let run_parfor = || in_region(fib_parfor);
+    let run_parfor_join = || in_region(fib_parfor_join);
     let run_rayon = || timed(&|| rayon.install(|| fib_rayon(n, cutoff)));
     let run_rayon_inside = || rayon.install(|| timed(&|| fib_rayon(n, cutoff)));
     let only = std::env::args().nth(5);
