@@ -6,12 +6,13 @@ use parfor::{Pool, Schedule};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// A region with every team construct: nowait and barrier loops, single, copyprivate, a
-/// reduction, ordered blocks, sections; the written data is plain (not atomic) where the
+/// reduction, ordered blocks, a doacross loop, sections; the written data is plain (not atomic) where the
 /// construct's own synchronisation must order it.
 fn team_constructs(pool: &Pool, s: Schedule, r: u64) {
     let cells: Vec<AtomicU64> = (0..64).map(|_| AtomicU64::new(0)).collect();
     let order = AtomicU64::new(0);
     let singles = AtomicU64::new(0);
+    let chain: Vec<AtomicU64> = (0..16).map(|_| AtomicU64::new(0)).collect();
     pool.parallel(|t| {
         t.for_each_nowait(0..32usize, s, |i| cells[i].store(r + 1, Relaxed));
         t.for_each(32..64usize, s, |i| cells[i].store(r + 1, Relaxed));
@@ -25,9 +26,25 @@ fn team_constructs(pool: &Pool, s: Schedule, r: u64) {
         t.for_each_ordered(0..16u64, s, |i, ord| {
             ord.run(|| assert_eq!(order.fetch_add(1, Relaxed), i));
         });
+        // Doacross: each iteration reads the one before it (`depend(sink: i - 1)`).
+        t.doacross_start(&[16], s);
+        while let Some((lo, hi)) = t.loop_next() {
+            for i in lo..hi {
+                t.doacross_wait([i.wrapping_sub(1)]);
+                let before = if i > 0 {
+                    chain[i as usize - 1].load(Relaxed)
+                } else {
+                    r
+                };
+                chain[i as usize].store(before + 1, Relaxed);
+                t.doacross_post([i]);
+            }
+        }
+        t.loop_end();
         t.sections(&[&|| (), &|| ()]);
     });
     assert_eq!(singles.into_inner(), 1);
+    assert_eq!(chain[15].load(Relaxed), r + 16);
 }
 
 fn main() {

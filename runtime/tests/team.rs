@@ -119,6 +119,98 @@ fn ordered_blocks_run_strictly_in_iteration_order() {
     }
 }
 
+/// Doacross loops: a 2-D wavefront `a[i][j] = f(a[i-1][j], a[i][j-1], a[i-1][j+1])` per loop, in
+/// nowait chains longer than the ring (so that several loops' progress is tracked at once), at
+/// every schedule; each read checks that the iteration it reads from had finished (its flag is
+/// set after its value), and the result is compared with the serial recurrence.
+#[test]
+fn doacross_wavefronts_honour_every_dependence_in_nowait_chains() {
+    const R: u64 = 12;
+    const C: u64 = 9;
+    const LOOPS: usize = 11;
+    let f = |up: u64, left: u64, diag: u64, k: u64| (up * 31 + left * 7 + diag) ^ (k + 1);
+    let mut want = vec![0u64; (R * C) as usize];
+    for i in 0..R {
+        for j in 0..C {
+            let at = |i: u64, j: u64| want[(i * C + j) as usize];
+            let up = if i > 0 { at(i - 1, j) } else { 0 };
+            let left = if j > 0 { at(i, j - 1) } else { 0 };
+            let diag = if i > 0 && j + 1 < C {
+                at(i - 1, j + 1)
+            } else {
+                0
+            };
+            want[(i * C + j) as usize] = f(up, left, diag, i * C + j);
+        }
+    }
+    let schedules = [
+        Schedule::Static,
+        Schedule::StaticChunked(1),
+        Schedule::StaticChunked(3),
+        Schedule::Dynamic(1),
+        Schedule::Dynamic(2),
+        Schedule::Guided(1),
+        Schedule::MonotonicDynamic(1),
+    ];
+    for n in SIZES {
+        let cells: Vec<Vec<(AtomicU64, AtomicBool)>> = (0..LOOPS)
+            .map(|_| {
+                (0..R * C)
+                    .map(|_| (AtomicU64::new(0), AtomicBool::new(false)))
+                    .collect()
+            })
+            .collect();
+        let broken = AtomicUsize::new(0);
+        on_team(n, |t| {
+            for (k, cells) in cells.iter().enumerate() {
+                let read = |i: u64, j: u64| {
+                    let (value, done) = &cells[(i * C + j) as usize];
+                    if !done.load(Acquire) {
+                        broken.fetch_add(1, Relaxed);
+                    }
+                    value.load(Relaxed)
+                };
+                t.doacross_start(&[R, C], schedules[k % schedules.len()]);
+                assert_eq!(t.doacross_dims(), if n > 1 { 2 } else { 0 });
+                while let Some((lo, hi)) = t.loop_next() {
+                    for i in lo..hi {
+                        for j in 0..C {
+                            if t.thread_num() == 0 && (i + j) % 5 == 0 {
+                                std::thread::yield_now(); // let the others run ahead
+                            }
+                            t.doacross_wait([i.wrapping_sub(1), j]);
+                            t.doacross_wait([i, j.wrapping_sub(1)]);
+                            t.doacross_wait([i.wrapping_sub(1), j + 1]);
+                            let up = if i > 0 { read(i - 1, j) } else { 0 };
+                            let left = if j > 0 { read(i, j - 1) } else { 0 };
+                            let diag = if i > 0 && j + 1 < C {
+                                read(i - 1, j + 1)
+                            } else {
+                                0
+                            };
+                            let (value, done) = &cells[(i * C + j) as usize];
+                            value.store(f(up, left, diag, i * C + j), Relaxed);
+                            done.store(true, Release);
+                            t.doacross_post([i, j]);
+                        }
+                    }
+                }
+                t.loop_end_nowait();
+            }
+            t.barrier();
+        });
+        assert_eq!(
+            broken.into_inner(),
+            0,
+            "team {n}: a dependence was not honoured"
+        );
+        for (k, cells) in cells.iter().enumerate() {
+            let got: Vec<u64> = cells.iter().map(|(v, _)| v.load(Relaxed)).collect();
+            assert_eq!(got, want, "team {n}, loop {k}");
+        }
+    }
+}
+
 #[test]
 fn sections_run_each_exactly_once() {
     for n in SIZES {

@@ -28,6 +28,7 @@
 //! - `team`: a region's team (master, claimed workers, shared state), handles, level queries;
 //! - `join`, `barrier`: the end of a region, and the team barrier (both loom-checked);
 //! - `worksharing`: loops, single, sections, ordered and copyprivate inside a region;
+//! - `doacross`: the posted progress of a doacross loop's iterations (loom-checked);
 //! - `constructs`, `critical`: the closure forms of the constructs for Rust code;
 //! - `task`, `taskqueue`, `depend`: tasks (scopes, taskwait, taskgroup, taskloop), their
 //!   work-stealing deques, and dependences among sibling tasks;
@@ -47,6 +48,7 @@ mod cancel;
 mod constructs;
 mod critical;
 mod depend;
+mod doacross;
 mod env;
 mod fork;
 mod global;

@@ -18,8 +18,15 @@
 //! ordered turn passes chunk by chunk: a thread may run the ordered part of its chunk `lo..hi` once
 //! the slot's `ordered_next` is `lo`, and moves it to `hi` when it leaves the chunk (waiting for
 //! its turn first, so that an iteration with no ordered part does not let later ones overtake).
+//!
+//! A *doacross* loop (`ordered(n)` with `depend(sink)`/`depend(source)`) also keeps the posted
+//! progress of its iterations ([`Progress`], see [`crate::doacross`]), made by the first thread to
+//! enter the construct: it swaps the slot's `doacross` word from 0 to `MAKING`, builds it, and
+//! publishes its address (release); the others wait for the address. The last thread to leave
+//! frees it with the rest of the slot's state.
 
 use crate::annotate;
+use crate::doacross::Progress;
 use crate::schedule::{ChunkCursor, LoopShared, Schedule};
 use crate::steal::StealRanges;
 use crate::stop::Stop;
@@ -38,7 +45,12 @@ struct SlotLine {
     ordered_next: AtomicU64,
     /// `single` with copyprivate: the winner's value.
     copy: AtomicUsize,
+    /// Doacross loops: 0, [`MAKING`], or the address of the loop's boxed [`Progress`].
+    doacross: AtomicUsize,
 }
+
+/// The slot's `doacross` word while the first thread to enter builds the loop's progress.
+const MAKING: usize = 1;
 
 struct Slot {
     line: Padded<SlotLine>,
@@ -63,6 +75,9 @@ pub(crate) struct LoopCursor {
     ordered: bool,
     /// Ordered loops: the chunk the thread runs now.
     current: Option<(u64, u64)>,
+    /// Doacross loops whose dependences are tracked: the progress in the construct's slot, alive
+    /// until the last thread leaves the construct; null otherwise.
+    doacross: *const Progress,
 }
 
 impl Worksharing {
@@ -74,6 +89,7 @@ impl Worksharing {
                     left: AtomicUsize::new(0),
                     ordered_next: AtomicU64::new(0),
                     copy: AtomicUsize::new(0),
+                    doacross: AtomicUsize::new(0),
                 }),
                 next: Padded(AtomicU64::new(0)),
                 ranges: StealRanges::new(capacity),
@@ -110,6 +126,7 @@ impl Worksharing {
             s.line.ordered_next.store(0, Relaxed);
             s.line.copy.store(0, Relaxed);
             s.next.store(0, Relaxed);
+            free_doacross(&s.line);
         }
         self.base.store(0, Relaxed);
     }
@@ -138,8 +155,44 @@ impl Worksharing {
             slot.line.ordered_next.store(0, Relaxed);
             slot.line.copy.store(0, Relaxed);
             slot.next.store(0, Relaxed);
+            free_doacross(&slot.line);
             slot.line.seq.store(index + RING as u64, Release);
         }
+    }
+
+    /// The progress of doacross loop `index` over `counts`: built by the first thread to ask,
+    /// waited for by the others; null if the region stops meanwhile.
+    ///
+    /// # Aborts
+    /// When the progress cannot be allocated (see [`Progress::new`]): the other threads wait
+    /// for it, and the GOMP ABI has no way to report an error.
+    fn doacross(&self, index: u64, stop: &Stop, counts: &[u64]) -> *const Progress {
+        let word = &self.slot(index).line.doacross;
+        if word.compare_exchange(0, MAKING, Acquire, Relaxed).is_ok() {
+            let progress = Progress::new(counts).unwrap_or_else(|why| crate::abort::abort(&why));
+            let address = Box::into_raw(Box::new(progress));
+            annotate::happens_before(word);
+            word.store(address as usize, Release);
+            return address;
+        }
+        if wait_until(stop, || word.load(Acquire) > MAKING) {
+            annotate::happens_after(word);
+            word.load(Acquire) as *const Progress
+        } else {
+            std::ptr::null()
+        }
+    }
+}
+
+/// Frees a slot's doacross progress, if it has one: by the last thread to leave its construct,
+/// or while no thread of the team runs.
+fn free_doacross(line: &SlotLine) {
+    let address = line.doacross.swap(0, Relaxed);
+    if address > MAKING {
+        // SAFETY: made by `Box::into_raw` in `Worksharing::doacross`; every thread that used it
+        // has left the construct (the caller is the last, after them: `left` is AcqRel), and the
+        // swap took the address out of the slot, so it is freed once.
+        drop(unsafe { Box::from_raw(address as *mut Progress) });
     }
 }
 
@@ -203,16 +256,161 @@ impl Team {
     /// assert_eq!(sum.into_inner(), 4950);
     /// ```
     pub fn loop_start(&self, len: u64, schedule: Schedule, ordered: bool) {
+        self.start_loop(len, schedule, ordered, None)
+    }
+
+    /// Begins this thread's part of a doacross loop nest (OpenMP's `ordered(n)` loops with
+    /// `depend(sink: ...)` and `depend(source)`) of `counts[d]` logical iterations in dimension
+    /// `d`, outermost first: the team deals the outermost dimension, offsets `0..counts[0]`, by
+    /// `schedule` made monotonic, with [`Team::loop_next`]; each thread runs the inner dimensions
+    /// of its outer iterations in order, and calls [`Team::doacross_post`] at an iteration's
+    /// `source` point and [`Team::doacross_wait`] for a `sink`. End with [`Team::loop_end`] or
+    /// `loop_end_nowait`. A team of one, or an empty nest, tracks nothing: posts and waits
+    /// return at once.
+    ///
+    /// # Aborts
+    /// When the memory to track the nest cannot be had (one bit per iteration at most).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+    /// // a[i][j] = a[i-1][j] + a[i][j-1]: a wavefront, rows dealt to the threads.
+    /// let a: Vec<AtomicU64> = (0..8 * 8).map(|_| AtomicU64::new(1)).collect();
+    /// let at = |i: u64, j: u64| &a[(i * 8 + j) as usize];
+    /// parfor::parallel(|t| {
+    ///     t.doacross_start(&[8, 8], parfor::Schedule::StaticChunked(1));
+    ///     while let Some((lo, hi)) = t.loop_next() {
+    ///         for i in lo..hi {
+    ///             for j in 0..8 {
+    ///                 t.doacross_wait([i.wrapping_sub(1), j]); // ignored for i = 0
+    ///                 if i > 0 && j > 0 {
+    ///                     let v = at(i - 1, j).load(Relaxed) + at(i, j - 1).load(Relaxed);
+    ///                     at(i, j).store(v, Relaxed);
+    ///                 }
+    ///                 t.doacross_post([i, j]);
+    ///             }
+    ///         }
+    ///     }
+    ///     t.loop_end();
+    /// });
+    /// assert_eq!(a[63].load(Relaxed), 3432); // C(14, 7)
+    /// ```
+    pub fn doacross_start(&self, counts: &[u64], schedule: Schedule) {
+        let outer = counts.first().copied().unwrap_or(0);
+        self.start_loop(outer, schedule, false, Some(counts))
+    }
+
+    /// The one start of every loop: `doacross` holds the counts of a doacross nest.
+    fn start_loop(&self, len: u64, schedule: Schedule, ordered: bool, doacross: Option<&[u64]>) {
         let plan = schedule.resolve(self.state().registry().runtime_schedule());
-        // The ordered turn passes chunk by chunk in order: ordered loops stay monotonic.
-        let plan = if ordered { plan.monotonic() } else { plan };
+        // The ordered turn passes chunk by chunk in order, and a doacross iteration waits only
+        // for iterations dealt before it: both stay monotonic.
+        let plan = if ordered || doacross.is_some() {
+            plan.monotonic()
+        } else {
+            plan
+        };
         let cursor = self.begin_construct().map(|index| LoopCursor {
             index,
             chunks: ChunkCursor::new(plan, len, self.num_threads(), self.thread_num()),
             ordered,
             current: None,
+            doacross: match doacross {
+                Some(counts) if self.num_threads() > 1 && !counts.contains(&0) => {
+                    let state = self.state();
+                    state.ws.doacross(index, state.stop(), counts)
+                }
+                _ => std::ptr::null(),
+            },
         });
         self.cursor.set(cursor);
+    }
+
+    /// The progress of this thread's doacross loop, if it tracks one.
+    fn doacross_progress(&self) -> Option<&Progress> {
+        let address = self.with_cursor(|c| c.as_ref().map_or(std::ptr::null(), |c| c.doacross));
+        // SAFETY: the progress lives until the last thread leaves the loop's construct, and this
+        // thread has not left it (leaving takes the cursor).
+        unsafe { address.as_ref() }
+    }
+
+    /// How many values [`Team::doacross_post`] and [`Team::doacross_wait`] read: the current
+    /// doacross loop's dimensions, or 0 when this thread's loop tracks no dependences (not a
+    /// doacross loop, a team of one, an empty nest).
+    ///
+    /// ```
+    /// parfor::region().num_threads(2).run(|t| {
+    ///     t.doacross_start(&[4, 5, 6], parfor::Schedule::Static);
+    ///     assert_eq!(t.doacross_dims(), if t.num_threads() > 1 { 3 } else { 0 });
+    ///     while t.loop_next().is_some() {}
+    ///     t.loop_end();
+    /// });
+    /// ```
+    pub fn doacross_dims(&self) -> usize {
+        self.doacross_progress().map_or(0, Progress::dims)
+    }
+
+    /// Marks the iteration `iteration` (one logical value per dimension, outermost first) of the
+    /// current doacross loop as past its `source` point: waits for it, and for the earlier inner
+    /// iterations of its outer iteration, return. Call it on the thread that runs the iteration.
+    /// Reads values one by one, at most [`Team::doacross_dims`] of them.
+    ///
+    /// # Panics
+    /// When `iteration` has fewer values than the loop has dimensions.
+    ///
+    /// ```
+    /// parfor::parallel(|t| {
+    ///     t.doacross_start(&[100], parfor::Schedule::Dynamic(4));
+    ///     while let Some((lo, hi)) = t.loop_next() {
+    ///         for i in lo..hi {
+    ///             t.doacross_wait([i.wrapping_sub(1)]);
+    ///             t.doacross_post([i]);
+    ///         }
+    ///     }
+    ///     t.loop_end();
+    /// });
+    /// ```
+    pub fn doacross_post(&self, iteration: impl IntoIterator<Item = u64>) {
+        if let Some(progress) = self.doacross_progress() {
+            if let Some(place) = progress.place(iteration) {
+                progress.post(place)
+            }
+        }
+    }
+
+    /// Waits until iteration `iteration` of the current doacross loop has passed its `source`
+    /// point ([`Team::doacross_post`]); what it wrote before is then visible. Returns at once for
+    /// an iteration outside the loop's space (OpenMP ignores such a sink), when the loop tracks
+    /// nothing (see [`Team::doacross_dims`]), or when the region stops. Spins briefly, then
+    /// yields and naps, as waits for an ordered turn do. Reads values one by one, at most
+    /// [`Team::doacross_dims`] of them, and stops at the first outside its dimension.
+    ///
+    /// # Panics
+    /// When `iteration` has fewer values than the loop has dimensions.
+    ///
+    /// ```
+    /// parfor::parallel(|t| {
+    ///     t.doacross_start(&[10, 10], parfor::Schedule::StaticChunked(1));
+    ///     while let Some((i, _)) = t.loop_next() {
+    ///         for j in 0..10 {
+    ///             t.doacross_wait([i.wrapping_sub(1), j + 1]); // (i-1, j+1): outside when j = 9
+    ///             t.doacross_post([i, j]);
+    ///         }
+    ///     }
+    ///     t.loop_end();
+    /// });
+    /// ```
+    pub fn doacross_wait(&self, iteration: impl IntoIterator<Item = u64>) {
+        let Some(progress) = self.doacross_progress() else {
+            return;
+        };
+        let Some(place) = progress.place(iteration) else {
+            return;
+        };
+        if !progress.posted(place) {
+            wait_polling(self.state().stop(), self.first_poll(), || {
+                progress.posted(place)
+            });
+        }
     }
 
     /// The next chunk `lo..hi` of the current loop for this thread, or `None` when it has none
@@ -282,17 +480,31 @@ impl Team {
     }
 
     /// Waits until the ordered turn of loop `index` reaches offset `lo`; false when the region
-    /// stops. The turn passes from thread to thread in iteration order, so when the team outnumbers
-    /// the CPUs the thread whose turn it is often waits for a CPU that a poller holds: then every
-    /// poll yields from the start (spinning first costs a time slice a turn).
+    /// stops. The turn passes from thread to thread in iteration order (see
+    /// [`Team::first_poll`] for how the wait starts).
     fn wait_ordered_turn(&self, index: u64, lo: u64) -> bool {
         let state = self.state();
         let line = &state.ws.slot(index).line;
-        let oversubscribed = state.registry().spin_for_team(self.num_threads()).yielding;
-        let first = if oversubscribed { 128 } else { 0 };
-        wait_polling(state.stop(), first, || {
+        wait_polling(state.stop(), self.first_poll(), || {
             line.ordered_next.load(Acquire) == lo
         })
+    }
+
+    /// Where a wait for another thread's progress in a loop (an ordered turn, a doacross
+    /// iteration) starts polling: when the team outnumbers the CPUs, the thread it waits for
+    /// often waits for a CPU that a poller holds, so every poll yields from the start (spinning
+    /// first costs a time slice a wait).
+    fn first_poll(&self) -> u32 {
+        let oversubscribed = self
+            .state()
+            .registry()
+            .spin_for_team(self.num_threads())
+            .yielding;
+        if oversubscribed {
+            128
+        } else {
+            0
+        }
     }
 
     /// Waits for this iteration's turn in an ordered loop (the iterations before it have run
@@ -409,5 +621,46 @@ impl Team {
     /// The next section for this thread (see [`Team::sections_start`]).
     pub fn sections_next(&self) -> Option<u64> {
         self.loop_next().map(|(lo, _)| lo)
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use crate::sync::{thread, Arc};
+
+    /// One thread's part of a doacross loop of two outer iterations on construct 0: it runs outer
+    /// iteration `outer`, the second waiting for the first's post. Returns the progress it used.
+    fn run(ws: &Worksharing, stop: &Stop, outer: u64) -> usize {
+        assert!(ws.enter(0, stop));
+        let address = ws.doacross(0, stop, &[2]);
+        // SAFETY: made by `doacross`, alive until both threads have left construct 0.
+        let progress = unsafe { &*address };
+        if outer == 1 {
+            let first = progress.place([0]).unwrap();
+            while !progress.posted(first) {
+                thread::yield_now();
+            }
+        }
+        progress.post(progress.place([outer]).unwrap());
+        ws.leave(0, 2);
+        address as usize
+    }
+
+    /// The first thread to enter a doacross loop builds its progress while the other waits for
+    /// the address; both use the same one, and the last to leave frees it (the slot is clean for
+    /// the construct that reuses it).
+    #[test]
+    fn loom_doacross_progress_is_made_once_shared_and_freed_by_the_last_to_leave() {
+        loom::model(|| {
+            let shared = Arc::new((Worksharing::new(2), Stop::new()));
+            let other = shared.clone();
+            let t = thread::spawn(move || run(&other.0, &other.1, 0));
+            let mine = run(&shared.0, &shared.1, 1);
+            assert_eq!(t.join().unwrap(), mine);
+            let line = &shared.0.slot(0).line;
+            assert_eq!(line.doacross.load(Relaxed), 0);
+            assert_eq!(line.seq.load(Relaxed), RING as u64);
+        });
     }
 }
