@@ -38,8 +38,6 @@ fn reason(name: &str) -> &'static str {
         "offloading"
     } else if name.ends_with('_') {
         "the Fortran API"
-    } else if name.contains("doacross") {
-        "doacross loops"
     } else if name.contains("cancel") {
         "cancellation"
     } else if name.contains("reduction") {

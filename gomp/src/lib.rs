@@ -16,7 +16,9 @@
 //!
 //! One concept a module: `region` (parallel regions), `worksharing` (the loop a thread is in,
 //! gcc's iteration space to parfor's offsets), `loops` and `constructs` (the entry points of
-//! loops, sections, single, barrier, ordered), `cancel` (cancellation), `tasks` (tasks on parfor's runtime, taskloop),
+//! loops, sections, single, barrier, ordered), `doacross` (doacross loops: `ordered(n)` with
+//! `depend(sink)`/`depend(source)`) and `variadic` (its C-variadic wait, as naked trampolines),
+//! `cancel` (cancellation), `tasks` (tasks on parfor's runtime, taskloop),
 //! `task_depend` (gcc's depend arrays), `target` (target and teams on the host), `task_env` (a
 //! task's identity, ICVs and contention group), `futex_lock`, `lock` and `critical` (mutual
 //! exclusion), `icv`, `queries`, `host_device` and `wtime` (the omp_* API), `missing` (the
@@ -37,6 +39,7 @@ use parfor_capi as _;
 mod cancel;
 mod constructs;
 mod critical;
+mod doacross;
 mod futex_lock;
 mod host_device;
 mod icv;
@@ -49,5 +52,6 @@ mod target;
 mod task_depend;
 mod task_env;
 mod tasks;
+mod variadic;
 mod worksharing;
 mod wtime;

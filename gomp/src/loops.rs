@@ -68,7 +68,7 @@ fn runtime_schedule() -> Schedule {
 ///
 /// # Safety
 /// `istart` and `iend` are writable `T`s (`long` or `unsigned long long`, both 64 bits here).
-unsafe fn next_into<T>(istart: *mut T, iend: *mut T) -> bool {
+pub(crate) unsafe fn next_into<T>(istart: *mut T, iend: *mut T) -> bool {
     match worksharing::next() {
         Some((lo, hi)) => {
             // SAFETY: the caller passes writable 64-bit integers.
@@ -187,7 +187,7 @@ loops! { ull:
 ///
 /// # Safety
 /// `mem` is null or points to a size in a writable pointer slot.
-unsafe fn take_extras(name: &str, reductions: *mut usize, mem: *mut *mut c_void) {
+pub(crate) unsafe fn take_extras(name: &str, reductions: *mut usize, mem: *mut *mut c_void) {
     if !reductions.is_null() {
         abort_with(&format!("{name} with task reductions is not implemented"));
     }

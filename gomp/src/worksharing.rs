@@ -122,13 +122,36 @@ pub(crate) fn leave_region(outer: Current) {
 /// Opens a worksharing loop over `space` on this thread's team (or alone, outside a region,
 /// `serial_chunk` offsets at a time).
 pub(crate) fn start(space: Space, schedule: Schedule, ordered: bool, serial_chunk: u64) {
+    open(space, schedule, serial_chunk, |team, schedule| {
+        team.loop_start(space.len(), schedule, ordered)
+    })
+}
+
+/// Opens a doacross loop nest of `counts[d]` logical iterations in dimension `d`: a loop over
+/// the outermost, `0..counts[0]`, whose team tracks the nest's dependences (see
+/// `parfor::Team::doacross_start`). Outside a region the thread runs it whole, in order, and
+/// has nothing to track.
+pub(crate) fn start_doacross(counts: &[u64], schedule: Schedule) {
+    let outer = counts.first().copied().unwrap_or(0);
+    open(
+        Space::unsigned(true, 0, outer, 1),
+        schedule,
+        u64::MAX,
+        |team, schedule| team.doacross_start(counts, schedule),
+    )
+}
+
+/// Opens a worksharing loop over `space`: `begin` starts it on this thread's team with the
+/// schedule (the run-time one resolved from the ICVs); outside a region the thread deals
+/// itself `serial_chunk` offsets at a time.
+fn open(space: Space, schedule: Schedule, serial_chunk: u64, begin: impl FnOnce(&Team, Schedule)) {
     let schedule = match schedule {
         Schedule::Runtime => crate::icv::runtime_schedule(),
         other => other,
     };
     let team = parfor::with_team(|team| {
         team.map_or(std::ptr::null(), |team| {
-            team.loop_start(space.len(), schedule, ordered);
+            begin(team, schedule);
             team as *const Team
         })
     });

@@ -261,7 +261,6 @@ def reason(name):
              (("GOMP_PLUGIN_",), "offload plugins", str.startswith),
              (("target", "offload", "teams"), "offloading", str.__contains__),
              (("_",), "the Fortran API", str.endswith),
-             (("doacross",), "doacross loops", str.__contains__),
              (("cancel",), "cancellation", str.__contains__),
              (("reduction",), "task reductions", str.__contains__),
              (("omp_fulfill_event",), "task detach", str.__eq__),
