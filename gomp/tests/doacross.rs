@@ -8,13 +8,14 @@
 
 mod common;
 
-use common::{command, compile, run_with_timeout, Runtime};
+use common::{command, compile_as, run_with_timeout, Runtime};
+use std::path::Path;
 use std::time::Duration;
 
-/// Runs doacross.c on `runtime` with `threads` threads and `OMP_SCHEDULE=schedule`.
-fn check(runtime: Runtime, threads: usize, schedule: &str) {
-    let exe = compile("doacross", &[]);
-    let mut cmd = command(&exe, runtime);
+/// Runs the program `exe` (doacross.c) on `runtime` with `threads` threads and
+/// `OMP_SCHEDULE=schedule`.
+fn check(exe: &Path, runtime: Runtime, threads: usize, schedule: &str) {
+    let mut cmd = command(exe, runtime);
     cmd.env("OMP_NUM_THREADS", threads.to_string())
         .env("OMP_SCHEDULE", schedule);
     let (ok, text) = run_with_timeout(&mut cmd, Duration::from_secs(120))
@@ -28,17 +29,20 @@ fn check(runtime: Runtime, threads: usize, schedule: &str) {
 
 #[test]
 fn doacross_loops_honour_their_dependences_on_the_drop_in() {
+    // One program per test: tests run at once, and a program being written cannot be run.
+    let exe = compile_as("doacross", "doacross_drop_in", &[]);
     for threads in [1, 2, 3, 8] {
         for schedule in ["static", "dynamic,3", "guided"] {
-            check(Runtime::DropIn, threads, schedule);
+            check(&exe, Runtime::DropIn, threads, schedule);
         }
-        check(Runtime::Preload, threads, "static,2");
+        check(&exe, Runtime::Preload, threads, "static,2");
     }
 }
 
 #[test]
 fn libgomp_passes_the_same_program() {
+    let exe = compile_as("doacross", "doacross_libgomp", &[]);
     for threads in [1, 2, 3] {
-        check(Runtime::Libgomp, threads, "dynamic,3");
+        check(&exe, Runtime::Libgomp, threads, "dynamic,3");
     }
 }

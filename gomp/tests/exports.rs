@@ -106,7 +106,7 @@ fn an_unimplemented_entry_point_aborts_naming_itself() {
         assert_eq!(out.status.signal(), Some(SIGABRT), "{runtime:?}: {text}");
         assert!(
             text.contains(
-                "parfor-gomp: GOMP_loop_doacross_static_start is not implemented (doacross loops)"
+                "parfor-gomp: GOMP_taskgroup_reduction_register is not implemented (task reductions)"
             ),
             "{runtime:?}: {text}"
         );

@@ -128,7 +128,9 @@ fn doacross_wavefronts_honour_every_dependence_in_nowait_chains() {
     const R: u64 = 12;
     const C: u64 = 9;
     const LOOPS: usize = 11;
-    let f = |up: u64, left: u64, diag: u64, k: u64| (up * 31 + left * 7 + diag) ^ (k + 1);
+    let f = |up: u64, left: u64, diag: u64, k: u64| {
+        (up.wrapping_mul(31) ^ left.wrapping_mul(7)).wrapping_add(diag) ^ (k + 1)
+    };
     let mut want = vec![0u64; (R * C) as usize];
     for i in 0..R {
         for j in 0..C {

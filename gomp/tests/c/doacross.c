@@ -75,6 +75,9 @@ static void compare(const char *what, long n) {
 /* ---- One dimension, up (step 1) and down (step -3). ---- */
 #define N1 700
 
+/* Iteration i of the 1-D recurrence, which reads iterations i - 1 and i - 3. */
+#define CELL_1D(i) finish(i, mix(input(i - 1), i >= 3 ? input(i - 3) : 0, 0, i))
+
 static void serial_1d(void) {
     for (long i = 0; i < N1; i++)
         want[i] = mix(i >= 1 ? want[i - 1] : 0, i >= 3 ? want[i - 3] : 0, 0, i);
@@ -94,7 +97,7 @@ static void serial_1d_down(void) {
             for (long i = 0; i < N1; i++) {                                          \
                 /* i - 1 and i - 3 lie outside the space for the first iterations */ \
                 PRAGMA(omp ordered depend(sink: i - 1) depend(sink: i - 3))          \
-                finish(i, mix(input(i - 1), i >= 3 ? input(i - 3) : 0, 0, i));      \
+                CELL_1D(i);                                                          \
                 PRAGMA(omp ordered depend(source))                                   \
             }                                                                        \
         }                                                                            \
@@ -127,6 +130,11 @@ static void serial_2d(void) {
                                   i && jj + 1 < NJ ? want[AT(i - 1, jj + 1)] : 0, AT(i, jj));
 }
 
+/* Cell (i, jj) of the 2-D recurrence, which reads (i - 1, jj), (i, jj - 1), (i - 1, jj + 1). */
+#define CELL_2D(i, jj)                                                                    \
+    finish(AT(i, jj), mix(i ? input(AT(i - 1, jj)) : 0, jj ? input(AT(i, jj - 1)) : 0,    \
+                          i && jj + 1 < NJ ? input(AT(i - 1, jj + 1)) : 0, AT(i, jj)))
+
 /* The body of one (i, j) iteration; its sinks: (i - 1, j), (i, j + 1) and (i - 1, j - 1), where
  * j + 1 is the previous column (j counts down) and j - 1 the next: outside at the edges. */
 #define WAVE_BODY                                                                      \
@@ -134,8 +142,7 @@ static void serial_2d(void) {
         long jj = NJ - 1 - j;                                                          \
         PRAGMA(omp ordered depend(sink: i - 1, j) depend(sink: i, j + 1)               \
                                 depend(sink: i - 1, j - 1))                            \
-        finish(AT(i, jj), mix(i ? input(AT(i - 1, jj)) : 0, jj ? input(AT(i, jj - 1)) : 0, \
-                              i && jj + 1 < NJ ? input(AT(i - 1, jj + 1)) : 0, AT(i, jj))); \
+        CELL_2D(i, jj);                                                                \
         PRAGMA(omp ordered depend(source))                                             \
     }
 
@@ -175,7 +182,7 @@ static volatile unsigned long long ull_base = 0xF000000000000000ull;
             for (unsigned long long u = b; u < b + N1; u++) {                             \
                 long i = (long) (u - b);                                                  \
                 PRAGMA(omp ordered depend(sink: u - 1) depend(sink: u - 3))               \
-                finish(i, mix(input(i - 1), i >= 3 ? input(i - 3) : 0, 0, i));            \
+                CELL_1D(i);                                                               \
                 PRAGMA(omp ordered depend(source))                                        \
             }                                                                             \
         }                                                                                 \
@@ -191,10 +198,7 @@ static volatile unsigned long long ull_base = 0xF000000000000000ull;
                     long i = (long) (u - b), jj = (long) (v - b);                         \
                     PRAGMA(omp ordered depend(sink: u - 1, v) depend(sink: u, v - 1)      \
                                             depend(sink: u - 1, v + 1))                   \
-                    finish(AT(i, jj), mix(i ? input(AT(i - 1, jj)) : 0,                   \
-                                          jj ? input(AT(i, jj - 1)) : 0,                   \
-                                          i && jj + 1 < NJ ? input(AT(i - 1, jj + 1)) : 0, \
-                                          AT(i, jj)));                                    \
+                    CELL_2D(i, jj);                                                       \
                     PRAGMA(omp ordered depend(source))                                    \
                 }                                                                         \
         }                                                                                 \

@@ -1,12 +1,11 @@
-/* Calls an entry point parfor does not implement (a doacross loop): must abort, naming it. */
-#include <stdbool.h>
+/* Calls an entry point parfor does not implement (a task reduction): must abort, naming it. */
+#include <stdint.h>
 #include <stdio.h>
-bool GOMP_loop_doacross_static_start(unsigned ncounts, long *counts, long chunk, long *istart,
-                                     long *iend);
+void GOMP_taskgroup_reduction_register(uintptr_t *data);
 int main(void) {
-    long counts[1] = {10}, lo, hi;
-    fprintf(stderr, "calling GOMP_loop_doacross_static_start\n");
-    GOMP_loop_doacross_static_start(1, counts, 0, &lo, &hi);
+    uintptr_t data[8] = {0};
+    fprintf(stderr, "calling GOMP_taskgroup_reduction_register\n");
+    GOMP_taskgroup_reduction_register(data);
     puts("returned");
     return 0;
 }
