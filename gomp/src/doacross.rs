@@ -156,15 +156,17 @@ generic_doacross_starts! {
 /// `iteration` points to one readable 64-bit integer per dimension of this thread's doacross
 /// loop.
 unsafe fn post(iteration: *const u64) {
+    if iteration.is_null() {
+        return;
+    }
     parfor::with_team(|team| {
-        let Some(team) = team else { return };
-        let dims = team.doacross_dims();
-        if dims == 0 || iteration.is_null() {
-            return;
+        if let Some(team) = team {
+            team.doacross_post((0..).map(|k| {
+                // SAFETY: `doacross_post` reads at most one value per dimension of the loop
+                // (`parfor::Team::doacross_dims`), and gcc's array holds that many.
+                unsafe { iteration.add(k).read() }
+            }))
         }
-        // SAFETY: gcc's array holds one value per dimension of the loop, `dims` of them.
-        let values = unsafe { std::slice::from_raw_parts(iteration, dims) };
-        team.doacross_post(values.iter().copied())
     })
 }
 
@@ -189,12 +191,13 @@ pub unsafe extern "C" fn GOMP_doacross_ull_post(iteration: *mut c_ulonglong) {
 }
 
 /// `ordered depend(sink: ...)`: waits for the iteration whose logical number in dimension `k` is
-/// `value(k)`; `value` is called only for `k` below the current loop's dimension count, in order
+/// `value(k)`; `value` is called only for `k` below the current loop's dimension count
+/// (`parfor::Team::doacross_dims`; `doacross_wait` reads no more), in order
 /// (`GOMP_doacross_wait`'s variadic arguments, read by [`crate::variadic`]).
 pub(crate) fn wait(value: impl Fn(usize) -> u64) {
     parfor::with_team(|team| {
         if let Some(team) = team {
-            team.doacross_wait((0..team.doacross_dims()).map(value))
+            team.doacross_wait((0..).map(value))
         }
     })
 }

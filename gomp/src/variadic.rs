@@ -50,7 +50,8 @@ const IN_REGISTERS: usize = 8;
 ))]
 unsafe extern "C" fn wait_spilled(registers: *const u64, stack: *const u64) {
     crate::doacross::wait(|k| {
-        // SAFETY: `wait` asks only for `k` below the loop's dimension count, and the caller passed
+        // SAFETY: `wait` asks only for `k` below the loop's dimension count (the runtime reads no
+        // more, `parfor::Team::doacross_wait` says), and the caller passed
         // one argument per dimension: the first IN_REGISTERS were saved from registers in order,
         // the rest lie on the caller's stack in order, 8 bytes each (see the module docs).
         unsafe {

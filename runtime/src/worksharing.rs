@@ -326,6 +326,7 @@ impl Team {
     }
 
     /// The progress of this thread's doacross loop, if it tracks one.
+    #[inline]
     fn doacross_progress(&self) -> Option<&Progress> {
         let address = self.with_cursor(|c| c.as_ref().map_or(std::ptr::null(), |c| c.doacross));
         // SAFETY: the progress lives until the last thread leaves the loop's construct, and this

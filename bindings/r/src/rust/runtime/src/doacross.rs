@@ -87,6 +87,7 @@ impl Progress {
     }
 
     /// The number of dimensions.
+    #[inline]
     pub(crate) fn dims(&self) -> usize {
         self.counts.len()
     }
@@ -97,6 +98,7 @@ impl Progress {
     ///
     /// # Panics
     /// When `iteration` has fewer values than the loop has dimensions.
+    #[inline]
     pub(crate) fn place(&self, iteration: impl IntoIterator<Item = u64>) -> Option<Place> {
         let mut values = iteration.into_iter();
         let mut value = |count: u64| {
@@ -119,17 +121,20 @@ impl Progress {
         })
     }
 
+    #[inline]
     fn field(&self, word: u64, place: Place) -> u64 {
         let mask = u64::MAX >> (64 - (1u32 << self.width_log2));
         (word >> place.shift) & mask
     }
 
+    #[inline]
     fn word(&self, place: Place) -> &AtomicU64 {
         &self.words[place.word]
     }
 
     /// Records that the iteration at `place` passed its `source` point. Only the thread that runs
     /// the iteration's outer iteration may call it.
+    #[inline]
     pub(crate) fn post(&self, place: Place) {
         let word = self.word(place);
         // Relaxed: only this thread writes this field, and a thread reads its own last write.
@@ -141,6 +146,7 @@ impl Progress {
     }
 
     /// Whether the iteration at `place` has posted (what it wrote before is then visible).
+    #[inline]
     pub(crate) fn posted(&self, place: Place) -> bool {
         let word = self.word(place);
         let done = self.field(word.load(Acquire), place) >= place.posted;
@@ -186,6 +192,20 @@ mod tests {
         assert_eq!(at(&p, &[(-1i64) as u64, 0, 0]), None);
         // Stops at the first value outside: the rest is not read.
         assert_eq!(p.place([0, 9]), None);
+    }
+
+    #[test]
+    fn no_value_past_the_last_dimension_is_read() {
+        // The drop-in hands over gcc's arguments as an endless iterator: reading past the loop's
+        // dimensions would read past what the caller passed.
+        let p = Progress::new(&[3, 4, 5]).unwrap();
+        let read = std::cell::Cell::new(0);
+        let values = (0..).map(|_| {
+            read.set(read.get() + 1);
+            1
+        });
+        assert!(p.place(values).is_some());
+        assert_eq!(read.get(), 3);
     }
 
     #[test]
