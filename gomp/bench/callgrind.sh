@@ -3,7 +3,8 @@
 # drop-in build given (cargo profile directories holding gomp/libgomp.so.1), as CSV:
 # runtime,threads,construct,instructions. Locks and critical: per pair, one thread, counted in the
 # outlined region body; schedules: per loop of 128 iterations a thread at 2 threads, counted in
-# GOMP_loop_*next (the chunks after the first; the loop body's own few instructions included).
+# GOMP_loop_*next (the chunks after the first; the loop body's own few instructions included);
+# doacross: per GOMP_doacross_wait and per GOMP_doacross_post at 2 threads (2 x n calls of each).
 #
 # Usage: gomp/bench/callgrind.sh NAME=DIR...   (e.g. before=/tmp/before after=target/release)
 set -euo pipefail
@@ -27,5 +28,10 @@ for spec in libgomp= "$@"; do
         a=$(count "$lib" 2 'GOMP_loop_*next' "${s%%:*}" 100 "${s#*:}")
         b=$(count "$lib" 2 'GOMP_loop_*next' "${s%%:*}" 200 "${s#*:}")
         echo "$name,2,${s%%:*}_${s#*:},$(( (b - a) / 100 ))"
+    done
+    for f in wait post; do
+        a=$(count "$lib" 2 "GOMP_doacross_$f" doacross 1000)
+        b=$(count "$lib" 2 "GOMP_doacross_$f" doacross 2000)
+        echo "$name,2,doacross_$f,$(( (b - a) / 2000 ))"
     done
 done

@@ -4,6 +4,9 @@
  *                                                 a thread
  *   callgrind_one static|dynamic|guided <n> <c>  n schedule(runtime) loops of 128 iterations a
  *                                                 thread, the run-time schedule set to kind,c
+ *   callgrind_one doacross <n>                   a doacross loop of 2 x n iterations (rows
+ *                                                 static,1), each with one wait (for its own
+ *                                                 previous iteration: no waiting) and one post
  * Used by gomp/bench/callgrind.sh. */
 #include <omp.h>
 #include <stdio.h>
@@ -24,6 +27,14 @@ int main(int argc, char **argv) {
 #pragma omp critical
             sink++;
         }
+    } else if (!strcmp(c, "doacross")) {
+#pragma omp parallel for ordered(2) schedule(static, 1)
+        for (long i = 0; i < 2; i++)
+            for (long j = 0; j < n; j++) {
+#pragma omp ordered depend(sink: i, j - 1)
+                sink++;
+#pragma omp ordered depend(source)
+            }
     } else {
         /* schedule name: static/guided/dynamic, chunk from argv[3] */
         int kind = !strcmp(c, "static") ? 1 : !strcmp(c, "dynamic") ? 2 : 3;
