@@ -173,6 +173,33 @@ mod tests {
         }
     }
 
+    /// Calls of `count` for fib(n) in joins: each call once, whoever runs it.
+    fn counted_fib(s: &crate::Scope<'_>, n: u64, calls: &AtomicUsize) -> u64 {
+        calls.fetch_add(1, Relaxed);
+        if n < 2 {
+            return n;
+        }
+        let (x, y) = s.join(
+            |s| counted_fib(s, n - 1, calls),
+            |s| counted_fib(s, n - 2, calls),
+        );
+        x + y
+    }
+
+    #[test]
+    fn every_joined_side_runs_exactly_once() {
+        // fib(20) makes 2 * fib(21) - 1 = 21891 calls when each runs once.
+        for size in [2, 3, 8] {
+            for _ in 0..20 {
+                let calls = AtomicUsize::new(0);
+                crate::region().num_threads(size).run(|t| {
+                    t.taskgroup(|s| t.single(|| assert_eq!(counted_fib(s, 20, &calls), 6765)))
+                });
+                assert_eq!(calls.into_inner(), 21891, "team of {size}");
+            }
+        }
+    }
+
     #[test]
     fn joined_tasks_are_taken_by_other_threads() {
         // One run may find the other thread busy elsewhere; 50 runs of fib(22) that never
