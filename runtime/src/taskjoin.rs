@@ -9,7 +9,8 @@
 //! is inside a join. After `b`, the joining thread pops its deque: if it gets the task back, it
 //! runs `a` itself, with no task context of its own (as part of the calling task); if the deque
 //! is empty, another thread has the task, and the joiner runs other tasks until the task has put
-//! its result, the last thing it does with the cell. The first region task that joins wakes the
+//! its result, the last thing it does with the cell (it checks that result before each task it
+//! pops, so that a finished join does not wait for older tasks of its thread). The first region task that joins wakes the
 //! threads asleep in a barrier, as a first spawn does.
 
 use crate::sync::HandOff;
@@ -73,6 +74,11 @@ impl<'s> Scope<'s> {
         queue_task(unsafe { Task::from_header(job) }, team);
         let rb = catch_unwind(AssertUnwindSafe(|| b(self)));
         let ra = loop {
+            if cell.result.is_done() {
+                // Taken and finished by another thread while this one ran other tasks.
+                // SAFETY: done (the task's last use of the cell), and only this thread takes.
+                break unsafe { cell.result.take() };
+            }
             // SAFETY: `team` is this thread's handle in the region running on its state.
             match unsafe { team.state().tasks.pop_own(team.thread_num()) } {
                 // Nobody took it: run `a` here, as part of this task.
@@ -90,7 +96,8 @@ impl<'s> Scope<'s> {
                     }
                     break Some(catch_unwind(AssertUnwindSafe(|| a(self))));
                 }
-                // Left queued by `b`: ours to run (the job is below it).
+                // Another task of this thread: left queued by `b` (the job is below it), or
+                // older than the job when another thread took the job. Run it, then look again.
                 Some(task) => run(task, team),
                 // Another thread took it: help with other tasks until it is done.
                 None => {
