@@ -605,7 +605,7 @@ pub(crate) fn run(task: Task, team: &Team) {
 }
 
 /// Runs a task that was never allocated (undeferred, no dependences) on `team`'s thread.
-pub(crate) fn run_inline<'s, F: FnOnce(&Scope<'s>)>(head: TaskHead, body: F, team: &Team) {
+fn run_inline<'s, F: FnOnce(&Scope<'s>) + Send + 's>(head: TaskHead, body: F, team: &Team) {
     let (group, final_) = (head.group, head.final_);
     execute(team, group, final_, |scope| {
         let ran = run_body(body, scope);
